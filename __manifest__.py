@@ -1,0 +1,45 @@
+{
+    "name": "CRM Sales Process",
+    "summary": "Standardized B2B sales process: lead grading, first-contact SLA, "
+    "grade cadences, stage gates, signed minutes and approvals",
+    "version": "18.0.1.0.0",
+    "category": "Sales/CRM",
+    "author": "crm_sales_process developers",
+    "website": "https://github.com/crm-sales-process/crm_sales_process",
+    "license": "LGPL-3",
+    "depends": [
+        "crm",
+        "sale_crm",
+        "sale_project",
+        "survey",
+        "base_tier_validation",
+        "sale_tier_validation",
+    ],
+    "data": [
+        "security/ir.model.access.csv",
+        "security/crm_sales_process_security.xml",
+        "data/crm_grading_criterion_data.xml",
+        "data/crm_lost_reason_data.xml",
+        "data/mail_activity_type_data.xml",
+        "data/mail_activity_plan_data.xml",
+        "data/ir_cron_data.xml",
+        "views/crm_grading_criterion_views.xml",
+        "views/crm_lead_views.xml",
+        "views/mail_activity_plan_views.xml",
+        "views/res_config_settings_views.xml",
+        "views/crm_sales_process_menus.xml",
+        "reports/crm_lead_reports.xml",
+        "reports/crm_lead_templates.xml",
+    ],
+    "demo": [
+        "demo/crm_sales_process_demo.xml",
+    ],
+    "assets": {
+        "web.assets_tests": [
+            "crm_sales_process/static/src/js/tours/*.js",
+        ],
+    },
+    "post_init_hook": "post_init_hook",
+    "application": False,
+    "installable": True,
+}

@@ -1,0 +1,42 @@
+from odoo import api, fields, models
+
+
+class ResCompany(models.Model):
+    _inherit = "res.company"
+
+    grade_a_min = fields.Integer(
+        string="Grade A from",
+        default=80,
+        help="A lead whose grading score reaches this value is an A lead.",
+    )
+    grade_b_min = fields.Integer(
+        string="Grade B from",
+        default=60,
+        help="A lead whose grading score reaches this value (and not the A "
+        "threshold) is a B lead; below it, a C lead.",
+    )
+    first_contact_hours_a = fields.Integer(string="First contact of A leads (hours)", default=24)
+    first_contact_hours_b = fields.Integer(string="First contact of B leads (hours)", default=48)
+    first_contact_hours_c = fields.Integer(string="First contact of C leads (hours)", default=168)
+
+    _sql_constraints = [
+        (
+            "grade_thresholds_check",
+            "CHECK(grade_b_min >= 0 AND grade_a_min > grade_b_min AND grade_a_min <= 100)",
+            "Grade thresholds must satisfy 0 ≤ B threshold < A threshold ≤ 100.",
+        ),
+        (
+            "first_contact_hours_check",
+            "CHECK(first_contact_hours_a > 0 AND first_contact_hours_b > 0 AND first_contact_hours_c > 0)",
+            "First-contact deadlines must be a positive number of hours.",
+        ),
+    ]
+
+    @api.model
+    def _grade_for_score(self, score, grade_a_min, grade_b_min):
+        """Map a 0-100 score to a grade key with the given thresholds."""
+        if score >= grade_a_min:
+            return "a"
+        if score >= grade_b_min:
+            return "b"
+        return "c"

@@ -1,0 +1,11 @@
+from odoo import fields, models
+
+
+class ResConfigSettings(models.TransientModel):
+    _inherit = "res.config.settings"
+
+    grade_a_min = fields.Integer(related="company_id.grade_a_min", readonly=False)
+    grade_b_min = fields.Integer(related="company_id.grade_b_min", readonly=False)
+    first_contact_hours_a = fields.Integer(related="company_id.first_contact_hours_a", readonly=False)
+    first_contact_hours_b = fields.Integer(related="company_id.first_contact_hours_b", readonly=False)
+    first_contact_hours_c = fields.Integer(related="company_id.first_contact_hours_c", readonly=False)

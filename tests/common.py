@@ -1,0 +1,68 @@
+from odoo import Command
+from odoo.tests import TransactionCase, new_test_user
+
+LEVELS = ("high", "medium", "low")
+CRITERIA = ("urgency", "budget_fit", "company_size", "decision_chain", "intent")
+
+
+class CrmSalesProcessCase(TransactionCase):
+    """Users, a team and the default grading model, built once per class."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.env = cls.env(context=dict(cls.env.context, tracking_disable=False, mail_notrack=False))
+        cls.company = cls.env.company
+        cls.manager = new_test_user(
+            cls.env, login="csp_manager", name="Manager Zhou", groups="sales_team.group_sale_manager,base.group_user"
+        )
+        cls.rep = new_test_user(
+            cls.env, login="csp_rep", name="Rep Wang", groups="sales_team.group_sale_salesman,base.group_user"
+        )
+        cls.rep_2 = new_test_user(
+            cls.env, login="csp_rep_2", name="Rep Li", groups="sales_team.group_sale_salesman,base.group_user"
+        )
+        cls.team = cls.env["crm.team"].create(
+            {"name": "Test East China", "user_id": cls.manager.id, "company_id": cls.company.id}
+        )
+        cls.criteria = {code: cls.env.ref(f"crm_sales_process.crm_grading_criterion_{code}") for code in CRITERIA}
+        cls.options = {
+            (code, level): cls.env.ref(f"crm_sales_process.crm_grading_option_{code}_{level}")
+            for code in CRITERIA
+            for level in LEVELS
+        }
+        cls.customer = cls.env["res.partner"].create({"name": "苏州精密机械", "email": "buyer@suzhou.example.cn"})
+
+    @classmethod
+    def _answers(cls, **levels):
+        """Grading line commands: {'urgency': 'high', …} → create commands with those answers."""
+        return [
+            Command.create({"criterion_id": cls.criteria[code].id, "option_id": cls.options[code, level].id})
+            for code, level in levels.items()
+        ]
+
+    def _create_lead(self, user=None, answers=None, **vals):
+        values = {
+            "name": "Production line upgrade",
+            "team_id": self.team.id,
+            "user_id": (user or self.rep).id,
+            "partner_id": self.customer.id,
+            "company_id": self.company.id,
+        }
+        if answers:
+            values["grading_line_ids"] = self._answers(**answers)
+        values.update(vals)
+        return self.env["crm.lead"].create(values)
+
+    def _answer(self, lead, **levels):
+        """Answer some criteria on an existing lead, the way the form saves them."""
+        commands = []
+        for code, level in levels.items():
+            line = lead.grading_line_ids.filtered(lambda l, c=code: l.criterion_id == self.criteria[c])
+            option = self.options[code, level] if level else False
+            commands.append(Command.update(line.id, {"option_id": option and option.id}))
+        lead.write({"grading_line_ids": commands})
+
+    @staticmethod
+    def all_levels(level):
+        return dict.fromkeys(CRITERIA, level)

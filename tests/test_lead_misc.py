@@ -1,0 +1,81 @@
+from odoo import Command
+from odoo.tests import Form, tagged
+
+from .common import CrmSalesProcessCase
+
+
+@tagged("post_install", "-at_install")
+class TestLeadMisc(CrmSalesProcessCase):
+    def test_mark_invalid_uses_the_invalid_lead_reason(self):
+        lead = self._create_lead(answers=self.all_levels("low"))
+        action = lead.with_user(self.rep).action_mark_invalid()
+        reason = self.env.ref("crm_sales_process.crm_lost_reason_invalid_lead")
+        self.assertEqual(action["res_model"], "crm.lead.lost")
+        wizard_form = Form(self.env["crm.lead.lost"].with_user(self.rep).with_context(action["context"]))
+        self.assertEqual(wizard_form.lost_reason_id, reason)
+        wizard_form.save().action_lost_reason_apply()
+        self.assertFalse(lead.active)
+        self.assertEqual(lead.lost_reason_id, reason)
+
+    def test_grade_drives_team_assignment(self):
+        """A member whose assignment domain asks for grade A receives the A leads."""
+        senior = self.rep
+        junior = self.rep_2
+        team = self.env["crm.team"].create(
+            {
+                "name": "Assignment team",
+                "crm_team_member_ids": [
+                    Command.create(
+                        {"user_id": senior.id, "assignment_domain": "[('grade', '=', 'a')]", "assignment_max": 30}
+                    ),
+                    Command.create(
+                        {"user_id": junior.id, "assignment_domain": "[('grade', 'in', ['b', 'c'])]",
+                         "assignment_max": 30}
+                    ),
+                ],
+            }
+        )
+        a_leads = self.env["crm.lead"]
+        other_leads = self.env["crm.lead"]
+        for level in ("high", "high", "medium", "low"):
+            lead = self._create_lead(user=self.env["res.users"], answers=self.all_levels(level), team_id=team.id,
+                                     partner_id=False, email_from=f"{level}{len(a_leads | other_leads)}@x.cn")
+            if level == "high":
+                a_leads |= lead
+            else:
+                other_leads |= lead
+        team._action_assign_leads(force_quota=True, creation_delta_days=0)
+        self.assertEqual(a_leads.user_id, senior)
+        self.assertEqual(other_leads.user_id, junior)
+
+    def test_assessment_report_shows_the_breakdown(self):
+        lead = self._create_lead(answers={**self.all_levels("high"), "intent": "medium"})
+        html, _fmt = self.env["ir.actions.report"]._render_qweb_html(
+            "crm_sales_process.crm_lead_assessment_report", lead.ids
+        )
+        html = html.decode()
+        for criterion in self.criteria.values():
+            self.assertIn(criterion.name, html)
+        self.assertIn(self.options["intent", "medium"].name, html)
+        self.assertIn("96", html)  # 30+25+20+15+6
+        self.assertIn("Noto Sans CJK SC", html, "The report asks for a CJK font.")
+        self.assertIn(lead.user_id.name, html)
+
+    def test_new_lead_form_offers_every_question(self):
+        form = Form(self.env["crm.lead"].with_user(self.rep))
+        form.name = "Form lead"
+        self.assertEqual(len(form.grading_line_ids), len(self.criteria))
+        with form.grading_line_ids.edit(0) as line:
+            line.option_id = self.options[line.criterion_id.code, "high"]
+        lead = form.save()
+        self.assertEqual(len(lead.grading_line_ids), len(self.criteria))
+        self.assertEqual(lead.grading_score, 30)
+
+    def test_install_hook_grades_existing_leads(self):
+        lead = self._create_lead()
+        lead.grading_line_ids.unlink()
+        self.assertFalse(lead.grading_line_ids)
+        from odoo.addons.crm_sales_process import post_init_hook
+
+        post_init_hook(self.env)
+        self.assertEqual(len(lead.grading_line_ids), len(self.criteria))
