@@ -78,7 +78,7 @@ class CrmLead(models.Model):
             total = sum(lines.mapped("criterion_id.max_points"))
             earned = sum(lines.mapped("points"))
             lead.grading_score = int(float_round(100.0 * earned / total, precision_digits=0)) if total else 0
-            lead.grading_complete = bool(lines) and all(lines.mapped("option_id"))
+            lead.grading_complete = bool(lines) and all(line.option_id for line in lines)
 
     @api.depends("grading_score", "grading_complete", "company_id.grade_a_min", "company_id.grade_b_min")
     def _compute_grade(self):
@@ -275,13 +275,13 @@ class CrmLead(models.Model):
                     user_id=responsible.id,
                     date_deadline=template._get_date_deadline(today),
                 )
-            lead.message_post(
+            # logged, not posted: reps without an email address must still be able to grade
+            lead._message_log(
                 body=self.env._(
                     "Grade %(grade)s reached: the follow-up cadence “%(plan)s” was scheduled.",
                     grade=dict(GRADES)[grade],
                     plan=plan.name,
                 ),
-                subtype_xmlid="mail.mt_note",
             )
 
     # ------------------------------------------------------------------

@@ -15,12 +15,7 @@ class MailActivityPlan(models.Model):
     @api.model
     def _crm_grade_plan(self, grade, company):
         """The cadence of a grade: the company's own plan first, else a shared one."""
-        return self.search(
-            [
-                ("res_model", "=", "crm.lead"),
-                ("crm_grade", "=", grade),
-                ("company_id", "in", [company.id, False]),
-            ],
-            order="company_id, id",
-            limit=1,
+        plans = self.search(
+            [("res_model", "=", "crm.lead"), ("crm_grade", "=", grade), ("company_id", "in", [company.id, False])]
         )
+        return plans.sorted(lambda plan: (not plan.company_id, plan.id))[:1]

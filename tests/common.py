@@ -1,3 +1,8 @@
+from contextlib import contextmanager
+from unittest.mock import patch
+
+from freezegun import freeze_time
+
 from odoo import Command
 from odoo.tests import TransactionCase, new_test_user
 
@@ -66,3 +71,9 @@ class CrmSalesProcessCase(TransactionCase):
     @staticmethod
     def all_levels(level):
         return dict.fromkeys(CRITERIA, level)
+
+    @contextmanager
+    def frozen(self, when):
+        """Freeze both Python's clock and the transaction timestamp (create_date, date_open)."""
+        with freeze_time(when), patch.object(self.env.cr, "now", lambda: when):
+            yield

@@ -1,7 +1,5 @@
 from datetime import datetime, timedelta
 
-from freezegun import freeze_time
-
 from odoo.tests import tagged
 
 from .common import CrmSalesProcessCase
@@ -12,7 +10,7 @@ NOW = datetime(2026, 3, 2, 9, 0, 0)
 @tagged("post_install", "-at_install")
 class TestFirstContact(CrmSalesProcessCase):
     def _lead_at(self, when, grade_levels, **vals):
-        with freeze_time(when):
+        with self.frozen(when):
             lead = self._create_lead(answers=self.all_levels(grade_levels), **vals)
             lead.flush_recordset()
         return lead
@@ -35,14 +33,14 @@ class TestFirstContact(CrmSalesProcessCase):
         lead = self._lead_at(NOW, "high", user_id=False)
         self.assertEqual(lead.first_contact_deadline, NOW + timedelta(hours=24))
         assigned = NOW + timedelta(hours=30)
-        with freeze_time(assigned):
+        with self.frozen(assigned):
             lead.user_id = self.rep
             lead.flush_recordset()
         self.assertEqual(lead.date_open, assigned)
         self.assertEqual(lead.first_contact_deadline, assigned + timedelta(hours=24))
 
     def test_ungraded_lead_has_no_deadline(self):
-        with freeze_time(NOW):
+        with self.frozen(NOW):
             lead = self._create_lead(answers={"urgency": "high"})
         self.assertFalse(lead.first_contact_deadline)
         self.assertEqual(lead.first_contact_state, "pending")
@@ -53,13 +51,13 @@ class TestFirstContact(CrmSalesProcessCase):
         todo.with_user(self.rep).action_feedback(feedback="Prepared the visit")
         self.assertFalse(lead.first_contact_date, "An internal to-do is not a customer contact.")
         call = lead.activity_schedule("mail.mail_activity_data_call", user_id=self.rep.id)
-        with freeze_time(NOW + timedelta(hours=5)):
+        with self.frozen(NOW + timedelta(hours=5)):
             call.with_user(self.rep).action_feedback(feedback="Talked to the plant manager")
         self.assertEqual(lead.first_contact_date, NOW + timedelta(hours=5))
         self.assertEqual(lead.first_contact_state, "on_time")
         # a later call does not move the first contact
         call_2 = lead.activity_schedule("mail.mail_activity_data_call", user_id=self.rep.id)
-        with freeze_time(NOW + timedelta(hours=50)):
+        with self.frozen(NOW + timedelta(hours=50)):
             call_2.with_user(self.rep).action_feedback()
         self.assertEqual(lead.first_contact_date, NOW + timedelta(hours=5))
 
@@ -67,7 +65,7 @@ class TestFirstContact(CrmSalesProcessCase):
         lead = self._lead_at(NOW, "medium")
         lead.with_user(self.rep).message_post(body="Internal: call him tomorrow", subtype_xmlid="mail.mt_note")
         self.assertFalse(lead.first_contact_date, "An internal note is not a customer contact.")
-        with freeze_time(NOW + timedelta(hours=60)):
+        with self.frozen(NOW + timedelta(hours=60)):
             lead.with_user(self.rep).message_post(
                 body="Dear Mr Zhou, here is our catalogue.",
                 partner_ids=self.customer.ids,
@@ -79,7 +77,7 @@ class TestFirstContact(CrmSalesProcessCase):
 
     def test_log_first_contact_button(self):
         lead = self._lead_at(NOW, "low")
-        with freeze_time(NOW + timedelta(hours=2)):
+        with self.frozen(NOW + timedelta(hours=2)):
             lead.with_user(self.rep).action_log_first_contact()
         self.assertEqual(lead.first_contact_date, NOW + timedelta(hours=2))
         self.assertEqual(lead.first_contact_state, "on_time")
@@ -91,7 +89,7 @@ class TestFirstContact(CrmSalesProcessCase):
         contacted.first_contact_date = NOW + timedelta(hours=1)
         leads = a_lead | b_lead | contacted
         Lead = self.env["crm.lead"]
-        with freeze_time(NOW + timedelta(hours=30)):
+        with self.frozen(NOW + timedelta(hours=30)):
             self.assertEqual(Lead.search([("id", "in", leads.ids), ("first_contact_state", "=", "overdue")]), a_lead)
             self.assertEqual(Lead.search([("id", "in", leads.ids), ("first_contact_state", "=", "pending")]), b_lead)
             self.assertEqual(Lead.search([("id", "in", leads.ids), ("first_contact_state", "=", "on_time")]), contacted)
@@ -100,7 +98,7 @@ class TestFirstContact(CrmSalesProcessCase):
             )
             a_lead.invalidate_recordset(["first_contact_state"])
             self.assertEqual(a_lead.first_contact_state, "overdue")
-        with freeze_time(NOW + timedelta(hours=50)):
+        with self.frozen(NOW + timedelta(hours=50)):
             self.assertEqual(
                 Lead.search([("id", "in", leads.ids), ("first_contact_state", "in", ["overdue"])]), a_lead | b_lead
             )
@@ -110,10 +108,10 @@ class TestFirstContact(CrmSalesProcessCase):
         b_lead = self._lead_at(NOW, "medium")
         activity_type = self.env.ref("crm_sales_process.mail_activity_type_first_contact_overdue")
         Lead = self.env["crm.lead"]
-        with freeze_time(NOW + timedelta(hours=10)):
+        with self.frozen(NOW + timedelta(hours=10)):
             Lead._cron_escalate_overdue_first_contact()
         self.assertFalse(a_lead.activity_ids.filtered(lambda a: a.activity_type_id == activity_type))
-        with freeze_time(NOW + timedelta(hours=60)):
+        with self.frozen(NOW + timedelta(hours=60)):
             Lead._cron_escalate_overdue_first_contact()
             Lead._cron_escalate_overdue_first_contact()
         escalations = a_lead.activity_ids.filtered(lambda a: a.activity_type_id == activity_type)
@@ -122,6 +120,6 @@ class TestFirstContact(CrmSalesProcessCase):
         self.assertFalse(b_lead.activity_ids.filtered(lambda a: a.activity_type_id == activity_type))
         # done, and the cron still does not nag again
         escalations.action_feedback()
-        with freeze_time(NOW + timedelta(hours=80)):
+        with self.frozen(NOW + timedelta(hours=80)):
             Lead._cron_escalate_overdue_first_contact()
         self.assertFalse(a_lead.activity_ids.filtered(lambda a: a.activity_type_id == activity_type))

@@ -102,24 +102,32 @@ class TestLeadGrading(CrmSalesProcessCase):
         return self.cr.sql_log_count - before
 
     def test_regrade_query_count_does_not_grow_with_leads(self):
-        """Changing the best urgency answer re-grades 1 or 50 leads with the same number of queries."""
-        option = self.options["urgency", "high"]
-        self._create_lead(answers=self.all_levels("high"))
-        self._regrade_queries(option, 31)  # warm-up
-        one_lead = self._regrade_queries(option, 32)
+        """Re-weighting an answer re-grades 1 or 50 leads with the same number of queries."""
+        option = self.options["urgency", "medium"]
+        answers = {**self.all_levels("high"), "urgency": "medium"}
+        lead = self._create_lead(answers=answers)
+        self._regrade_queries(option, 19)  # warm-up
+        one_lead = self._regrade_queries(option, 18)
+        self.assertEqual(lead.grading_score, 88)
+        leads = lead
         for _i in range(49):
-            self._create_lead(answers=self.all_levels("high"))
+            leads |= self._create_lead(answers=answers)
         self.env.flush_all()
         self.env.invalidate_all()
         with self.assertQueryCount(one_lead):
-            option.points = 40
+            option.points = 17
             self.env.flush_all()
-        leads = self.env["crm.lead"].search([("team_id", "=", self.team.id)])
-        self.assertEqual(len(leads), 50)
-        self.assertEqual(set(leads.mapped("grading_score")), {100})
-        self.options["urgency", "medium"].points = 5
-        self.assertEqual(set(leads.mapped("grading_score")), {100}, "Only leads with that answer change.")
-        self.assertEqual(self._create_lead(answers=self.all_levels("low")).grading_score, 29)  # 10+5+10+3+2 of 110
+        self.assertEqual(set(leads.mapped("grading_score")), {87})
+        self.assertEqual(set(leads.mapped("grade")), {"a"})
+
+    def test_changing_the_best_answer_regrades_every_lead(self):
+        """The best answer sets the criterion's weight: raising it re-weighs every lead."""
+        best = self._create_lead(answers=self.all_levels("high"))
+        worst = self._create_lead(answers=self.all_levels("low"))
+        self.options["urgency", "high"].points = 40
+        self.assertEqual(self.criteria["urgency"].max_points, 40)
+        self.assertEqual(best.grading_score, 100)
+        self.assertEqual(worst.grading_score, 27)  # 10+5+10+3+2 of 110
 
     def test_grade_cannot_be_forged(self):
         lead = self._create_lead(user=self.rep, answers=self.all_levels("low"))

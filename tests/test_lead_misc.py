@@ -26,11 +26,11 @@ class TestLeadMisc(CrmSalesProcessCase):
                 "name": "Assignment team",
                 "crm_team_member_ids": [
                     Command.create(
-                        {"user_id": senior.id, "assignment_domain": "[('grade', '=', 'a')]", "assignment_max": 30}
+                        {"user_id": senior.id, "assignment_domain": "[('grade', '=', 'a')]", "assignment_max": 300}
                     ),
                     Command.create(
                         {"user_id": junior.id, "assignment_domain": "[('grade', 'in', ['b', 'c'])]",
-                         "assignment_max": 30}
+                         "assignment_max": 300}
                     ),
                 ],
             }
@@ -38,13 +38,13 @@ class TestLeadMisc(CrmSalesProcessCase):
         a_leads = self.env["crm.lead"]
         other_leads = self.env["crm.lead"]
         for level in ("high", "high", "medium", "low"):
-            lead = self._create_lead(user=self.env["res.users"], answers=self.all_levels(level), team_id=team.id,
+            lead = self._create_lead(answers=self.all_levels(level), team_id=team.id, user_id=False,
                                      partner_id=False, email_from=f"{level}{len(a_leads | other_leads)}@x.cn")
             if level == "high":
                 a_leads |= lead
             else:
                 other_leads |= lead
-        team._action_assign_leads(force_quota=True, creation_delta_days=0)
+        team._assign_and_convert_leads(force_quota=True)
         self.assertEqual(a_leads.user_id, senior)
         self.assertEqual(other_leads.user_id, junior)
 
