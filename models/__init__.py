@@ -1,8 +1,10 @@
-from . import res_company
-from . import res_config_settings
-from . import crm_grading_criterion
-from . import crm_grading_criterion_option
-from . import crm_lead_grading_line
-from . import crm_lead
-from . import mail_activity_type
-from . import mail_activity_plan
+from . import (
+    crm_grading_criterion,
+    crm_grading_criterion_option,
+    crm_lead,
+    crm_lead_grading_line,
+    mail_activity_plan,
+    mail_activity_type,
+    res_company,
+    res_config_settings,
+)

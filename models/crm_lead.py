@@ -156,9 +156,7 @@ class CrmLead(models.Model):
     def default_get(self, fields_list):
         defaults = super().default_get(fields_list)
         if "grading_line_ids" in fields_list and not defaults.get("grading_line_ids"):
-            criteria = self.env["crm.grading.criterion"].search(
-                [("company_id", "in", [False, self.env.company.id])]
-            )
+            criteria = self.env["crm.grading.criterion"].search([("company_id", "in", [False, self.env.company.id])])
             defaults["grading_line_ids"] = [fields.Command.create({"criterion_id": c.id}) for c in criteria]
         return defaults
 
@@ -250,6 +248,8 @@ class CrmLead(models.Model):
 
         A cadence starts when a lead first gets a grade or its grade rises, once per grade.
         """
+        if self.env.context.get("mail_activity_automation_skip"):
+            return
         today = fields.Date.context_today(self)
         plans = {}
         for lead in self:

@@ -12,8 +12,7 @@ class ResCompany(models.Model):
     grade_b_min = fields.Integer(
         string="Grade B from",
         default=60,
-        help="A lead whose grading score reaches this value (and not the A "
-        "threshold) is a B lead; below it, a C lead.",
+        help="A lead whose grading score reaches this value (and not the A threshold) is a B lead; below it, a C lead.",
     )
     first_contact_hours_a = fields.Integer(string="First contact of A leads (hours)", default=24)
     first_contact_hours_b = fields.Integer(string="First contact of B leads (hours)", default=48)

@@ -1,5 +1,1 @@
-from . import test_grading
-from . import test_first_contact
-from . import test_cadence
-from . import test_lead_misc
-from . import test_tour
+from . import test_cadence, test_first_contact, test_grading, test_lead_misc, test_tour

@@ -63,7 +63,7 @@ class CrmSalesProcessCase(TransactionCase):
         """Answer some criteria on an existing lead, the way the form saves them."""
         commands = []
         for code, level in levels.items():
-            line = lead.grading_line_ids.filtered(lambda l, c=code: l.criterion_id == self.criteria[c])
+            line = lead.grading_line_ids.filtered(lambda line, c=code: line.criterion_id == self.criteria[c])
             option = self.options[code, level] if level else False
             commands.append(Command.update(line.id, {"option_id": option and option.id}))
         lead.write({"grading_line_ids": commands})

@@ -71,8 +71,15 @@ class TestGradeCadence(CrmSalesProcessCase):
                 "crm_grade": "a",
                 "company_id": self.company.id,
                 "template_ids": [
-                    (0, 0, {"activity_type_id": self.env.ref("mail.mail_activity_data_call").id,
-                            "summary": "Call within the hour", "responsible_type": "on_demand"})
+                    (
+                        0,
+                        0,
+                        {
+                            "activity_type_id": self.env.ref("mail.mail_activity_data_call").id,
+                            "summary": "Call within the hour",
+                            "responsible_type": "on_demand",
+                        },
+                    )
                 ],
             }
         )

@@ -1,5 +1,8 @@
+from psycopg2 import IntegrityError
+
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import tagged
+from odoo.tools import mute_logger
 
 from .common import CRITERIA, CrmSalesProcessCase
 
@@ -34,7 +37,7 @@ class TestLeadGrading(CrmSalesProcessCase):
         ]
         for levels, score, grade in cases:
             with self.subTest(score=score):
-                lead = self._create_lead(answers=dict(zip(CRITERIA, levels)))
+                lead = self._create_lead(answers=dict(zip(CRITERIA, levels, strict=True)))
                 self.assertEqual(lead.grading_score, score)
                 self.assertEqual(lead.grade, grade)
 
@@ -89,7 +92,7 @@ class TestLeadGrading(CrmSalesProcessCase):
         self.assertEqual(lead.grade, "a")
 
     def test_invalid_thresholds_are_refused(self):
-        with self.assertRaises(Exception), self.cr.savepoint():
+        with self.assertRaises(IntegrityError), mute_logger("odoo.sql_db"), self.cr.savepoint():
             self.company.write({"grade_a_min": 50, "grade_b_min": 60})
             self.company.flush_recordset()
 
@@ -139,11 +142,7 @@ class TestLeadGrading(CrmSalesProcessCase):
             self.env["crm.lead"].with_user(self.rep).create({"name": "Forged", "grade": "a"})
 
     def test_grade_cannot_be_forged_by_import(self):
-        result = (
-            self.env["crm.lead"]
-            .with_user(self.rep)
-            .load(["name", "grade"], [["Imported lead", "a"]])
-        )
+        result = self.env["crm.lead"].with_user(self.rep).load(["name", "grade"], [["Imported lead", "a"]])
         self.assertFalse(result["ids"])
         self.assertTrue(any(msg["type"] == "error" for msg in result["messages"]))
         self.assertFalse(self.env["crm.lead"].search([("name", "=", "Imported lead")]))
@@ -162,7 +161,7 @@ class TestLeadGrading(CrmSalesProcessCase):
 
     def test_option_of_another_criterion_is_refused(self):
         lead = self._create_lead(answers={"urgency": "medium"})
-        line = lead.grading_line_ids.filtered(lambda l: l.criterion_id == self.criteria["urgency"])
+        line = lead.grading_line_ids.filtered(lambda line: line.criterion_id == self.criteria["urgency"])
         with self.assertRaises(ValidationError), self.cr.savepoint():
             line.with_user(self.rep).write({"option_id": self.options["budget_fit", "high"].id})
         line.invalidate_recordset()

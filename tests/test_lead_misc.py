@@ -1,4 +1,5 @@
 from odoo import Command
+from odoo.addons.crm_sales_process import post_init_hook
 from odoo.tests import Form, tagged
 
 from .common import CrmSalesProcessCase
@@ -11,7 +12,7 @@ class TestLeadMisc(CrmSalesProcessCase):
         action = lead.with_user(self.rep).action_mark_invalid()
         reason = self.env.ref("crm_sales_process.crm_lost_reason_invalid_lead")
         self.assertEqual(action["res_model"], "crm.lead.lost")
-        wizard_form = Form(self.env["crm.lead.lost"].with_user(self.rep).with_context(action["context"]))
+        wizard_form = Form(self.env["crm.lead.lost"].with_user(self.rep).with_context(**action["context"]))
         self.assertEqual(wizard_form.lost_reason_id, reason)
         wizard_form.save().action_lost_reason_apply()
         self.assertFalse(lead.active)
@@ -29,8 +30,11 @@ class TestLeadMisc(CrmSalesProcessCase):
                         {"user_id": senior.id, "assignment_domain": "[('grade', '=', 'a')]", "assignment_max": 300}
                     ),
                     Command.create(
-                        {"user_id": junior.id, "assignment_domain": "[('grade', 'in', ['b', 'c'])]",
-                         "assignment_max": 300}
+                        {
+                            "user_id": junior.id,
+                            "assignment_domain": "[('grade', 'in', ['b', 'c'])]",
+                            "assignment_max": 300,
+                        }
                     ),
                 ],
             }
@@ -38,8 +42,13 @@ class TestLeadMisc(CrmSalesProcessCase):
         a_leads = self.env["crm.lead"]
         other_leads = self.env["crm.lead"]
         for level in ("high", "high", "medium", "low"):
-            lead = self._create_lead(answers=self.all_levels(level), team_id=team.id, user_id=False,
-                                     partner_id=False, email_from=f"{level}{len(a_leads | other_leads)}@x.cn")
+            lead = self._create_lead(
+                answers=self.all_levels(level),
+                team_id=team.id,
+                user_id=False,
+                partner_id=False,
+                email_from=f"{level}{len(a_leads | other_leads)}@x.cn",
+            )
             if level == "high":
                 a_leads |= lead
             else:
@@ -75,7 +84,5 @@ class TestLeadMisc(CrmSalesProcessCase):
         lead = self._create_lead()
         lead.grading_line_ids.unlink()
         self.assertFalse(lead.grading_line_ids)
-        from odoo.addons.crm_sales_process import post_init_hook
-
         post_init_hook(self.env)
         self.assertEqual(len(lead.grading_line_ids), len(self.criteria))

@@ -9,8 +9,9 @@ class TestGradingTour(HttpCase):
                 "name": "Tour Rep",
                 "login": "csp_tour_rep",
                 "password": "csp_tour_rep",
-                "groups_id": [(6, 0, [self.env.ref("sales_team.group_sale_salesman").id,
-                                      self.env.ref("base.group_user").id])],
+                "groups_id": [
+                    (6, 0, [self.env.ref("sales_team.group_sale_salesman").id, self.env.ref("base.group_user").id])
+                ],
             }
         )
         lead = self.env["crm.lead"].create({"name": "Tour: 数控机床升级", "type": "opportunity", "user_id": rep.id})

@@ -1,0 +1,18 @@
+#!/usr/bin/env bash
+# make pot: regenerate i18n/crm_sales_process.pot from the code (an Odoo export),
+# then merge it into i18n/zh_CN.po, keeping the translations that still apply.
+source "$(dirname "$0")/env.sh"
+DB="${POT_DB:-crm_sales_process_pot}"
+
+require_odoo
+require_postgres
+require_oca
+link_addon
+
+dropdb --if-exists "$DB"
+"$PYTHON" "$ODOO_BIN" --addons-path="$ADDONS_PATH" -d "$DB" -i crm_sales_process \
+    --stop-after-init --log-level=warn --without-demo=all
+"$PYTHON" "$ODOO_BIN" --addons-path="$ADDONS_PATH" -d "$DB" --modules=crm_sales_process \
+    --i18n-export="$ROOT/i18n/crm_sales_process.pot" --log-level=warn
+dropdb --if-exists "$DB"
+"$PYTHON" "$ROOT/scripts/po_merge.py" "$ROOT/i18n/crm_sales_process.pot" "$ROOT/i18n/zh_CN.po"
