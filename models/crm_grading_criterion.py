@@ -47,6 +47,16 @@ class CrmGradingCriterion(models.Model):
         res = super().write(vals)
         if vals.get("active"):
             self._add_lines_to_open_leads()
+        if "active" in vals:
+            self.env["crm.lead"]._regrade(criteria=self)
+        return res
+
+    def unlink(self):
+        leads = self.env["crm.lead.grading.line"].sudo().search([("criterion_id", "in", self.ids)]).lead_id
+        res = super().unlink()
+        # the remaining answers of those leads decide their grade now
+        self.env.add_to_compute(self.env["crm.lead"]._fields["grading_score"], leads)
+        self.env.add_to_compute(self.env["crm.lead"]._fields["grading_complete"], leads)
         return res
 
     def _add_lines_to_open_leads(self):

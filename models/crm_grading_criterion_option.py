@@ -1,4 +1,4 @@
-from odoo import fields, models
+from odoo import api, fields, models
 
 
 class CrmGradingCriterionOption(models.Model):
@@ -17,3 +17,22 @@ class CrmGradingCriterionOption(models.Model):
     _sql_constraints = [
         ("points_positive", "CHECK(points >= 0)", "The points of a grading option cannot be negative."),
     ]
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        options = super().create(vals_list)
+        self.env["crm.lead"]._regrade(criteria=options.criterion_id)
+        return options
+
+    def write(self, vals):
+        criteria = self.criterion_id
+        res = super().write(vals)
+        if {"points", "criterion_id"} & set(vals):
+            self.env["crm.lead"]._regrade(criteria=criteria | self.criterion_id)
+        return res
+
+    def unlink(self):
+        criteria = self.criterion_id
+        res = super().unlink()
+        self.env["crm.lead"]._regrade(criteria=criteria.exists())
+        return res

@@ -1,10 +1,13 @@
 import logging
 from datetime import timedelta
 
+from markupsafe import escape
+
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.osv import expression
 from odoo.tools import SQL, float_round
+from odoo.tools.mail import generate_tracking_message_id
 
 _logger = logging.getLogger(__name__)
 
@@ -66,12 +69,9 @@ class CrmLead(models.Model):
     # Computes
     # ------------------------------------------------------------------
 
-    @api.depends(
-        "grading_line_ids.points",
-        "grading_line_ids.option_id",
-        "grading_line_ids.criterion_id.max_points",
-        "grading_line_ids.criterion_id.active",
-    )
+    # Answers re-grade their lead through the ORM. Configuration changes (points,
+    # archived criteria, thresholds, deadlines) re-grade in SQL: see _regrade().
+    @api.depends("grading_line_ids.points", "grading_line_ids.option_id")
     def _compute_grading_score(self):
         for lead in self:
             lines = lead.grading_line_ids.filtered(lambda line: line.criterion_id.active)
@@ -80,7 +80,7 @@ class CrmLead(models.Model):
             lead.grading_score = int(float_round(100.0 * earned / total, precision_digits=0)) if total else 0
             lead.grading_complete = bool(lines) and all(line.option_id for line in lines)
 
-    @api.depends("grading_score", "grading_complete", "company_id.grade_a_min", "company_id.grade_b_min")
+    @api.depends("grading_score", "grading_complete")
     def _compute_grade(self):
         Company = self.env["res.company"]
         for lead in self:
@@ -90,14 +90,7 @@ class CrmLead(models.Model):
             company = lead.company_id or self.env.company
             lead.grade = Company._grade_for_score(lead.grading_score, company.grade_a_min, company.grade_b_min)
 
-    @api.depends(
-        "create_date",
-        "date_open",
-        "grade",
-        "company_id.first_contact_hours_a",
-        "company_id.first_contact_hours_b",
-        "company_id.first_contact_hours_c",
-    )
+    @api.depends("create_date", "date_open", "grade")
     def _compute_first_contact_deadline(self):
         for lead in self:
             if not lead.grade:
@@ -239,6 +232,156 @@ class CrmLead(models.Model):
         ]
         if vals_list:
             self.env["crm.lead.grading.line"].sudo().with_context(crm_grading_from_lead=True).create(vals_list)
+
+    @api.model
+    def _regrade(self, criteria=None, companies=None):
+        """Re-grade, in two queries, the leads a configuration change affects.
+
+        ``criteria``: leads answering these criteria (their points or weight changed);
+        ``companies``: leads of these companies (their thresholds or deadlines changed).
+        Scores, grades, first-contact deadlines and lateness are rewritten in SQL, so the
+        number of queries does not grow with the number of leads; each lead whose grade
+        changed gets a note saying so. Won and lost leads keep the grade they were closed
+        with (the analytics compare grades at closing time). Cadences are not started.
+        """
+        self.env.flush_all()
+        cr = self.env.cr
+        conditions = []
+        if criteria:
+            criterion_ids = tuple(criteria.ids)
+            cr.execute(
+                SQL(
+                    "UPDATE crm_lead_grading_line line SET points = opt.points "
+                    "FROM crm_grading_criterion_option opt "
+                    "WHERE opt.id = line.option_id AND line.criterion_id IN %s "
+                    "AND line.points IS DISTINCT FROM opt.points",
+                    criterion_ids,
+                )
+            )
+            conditions.append(
+                SQL(
+                    "lead.id IN (SELECT lead_id FROM crm_lead_grading_line WHERE criterion_id IN %s)",
+                    criterion_ids,
+                )
+            )
+        if companies:
+            conditions.append(SQL("lead.company_id IN %s", tuple(companies.ids)))
+            if self.env.company in companies:
+                conditions.append(SQL("lead.company_id IS NULL"))
+        if not conditions:
+            return self.browse()
+        cr.execute(
+            SQL(
+                """
+                WITH answers AS (
+                    SELECT line.lead_id,
+                           COALESCE(SUM(line.points) FILTER (WHERE crit.active), 0) AS earned,
+                           COALESCE(SUM(crit.max_points) FILTER (WHERE crit.active), 0) AS total,
+                           COALESCE(BOOL_AND(line.option_id IS NOT NULL) FILTER (WHERE crit.active), FALSE)
+                               AS complete
+                      FROM crm_lead_grading_line line
+                      JOIN crm_grading_criterion crit ON crit.id = line.criterion_id
+                      JOIN crm_lead lead ON lead.id = line.lead_id
+                     WHERE (%(where)s) AND lead.active AND COALESCE(lead.probability, 0) < 100
+                  GROUP BY line.lead_id
+                ), scored AS (
+                    SELECT answers.lead_id, answers.complete,
+                           CASE WHEN answers.total > 0
+                                THEN ROUND(100.0 * answers.earned / answers.total)::int ELSE 0 END AS score
+                      FROM answers
+                ), graded AS (
+                    SELECT scored.*,
+                           CASE WHEN NOT scored.complete THEN NULL
+                                WHEN scored.score >= company.grade_a_min THEN 'a'
+                                WHEN scored.score >= company.grade_b_min THEN 'b'
+                                ELSE 'c' END AS grade,
+                           company.first_contact_hours_a, company.first_contact_hours_b,
+                           company.first_contact_hours_c
+                      FROM scored
+                      JOIN crm_lead lead ON lead.id = scored.lead_id
+                      JOIN res_company company ON company.id = COALESCE(lead.company_id, %(company)s)
+                ), planned AS (
+                    SELECT graded.lead_id, graded.score, graded.complete, graded.grade,
+                           GREATEST(lead.create_date, lead.date_open) + make_interval(hours =>
+                               CASE graded.grade WHEN 'a' THEN graded.first_contact_hours_a
+                                                 WHEN 'b' THEN graded.first_contact_hours_b
+                                                 ELSE graded.first_contact_hours_c END) AS deadline
+                      FROM graded
+                      JOIN crm_lead lead ON lead.id = graded.lead_id
+                )
+                UPDATE crm_lead lead
+                   SET grading_score = planned.score,
+                       grading_complete = planned.complete,
+                       grade = planned.grade,
+                       first_contact_deadline = CASE WHEN planned.grade IS NULL THEN NULL ELSE planned.deadline END,
+                       first_contact_late = COALESCE(lead.first_contact_date > planned.deadline
+                                                     AND planned.grade IS NOT NULL, FALSE)
+                  FROM planned, crm_lead old
+                 WHERE lead.id = planned.lead_id AND old.id = lead.id
+                   AND (lead.grading_score, lead.grading_complete, lead.grade, lead.first_contact_deadline)
+                       IS DISTINCT FROM (planned.score, planned.complete, planned.grade,
+                                         CASE WHEN planned.grade IS NULL THEN NULL ELSE planned.deadline END)
+             RETURNING lead.id, old.grade, lead.grade
+                """,
+                where=SQL(" OR ").join(conditions),
+                company=self.env.company.id,
+            )
+        )
+        changes = {lead_id: (old, new) for lead_id, old, new in cr.fetchall() if old != new}
+        self.env["crm.lead.grading.line"].invalidate_model(["points"])
+        self.invalidate_model(
+            ["grading_score", "grading_complete", "grade", "first_contact_deadline", "first_contact_late"]
+        )
+        if changes:
+            self.browse(changes)._log_grade_changes(changes)
+        _logger.info("Re-grade: %s lead(s) changed grade", len(changes))
+        return self.browse(changes)
+
+    def _log_grade_changes(self, changes):
+        """Note "grade changed from X to Y" on each lead, in one INSERT.
+
+        ``changes``: {lead id: (old grade, new grade)}. The same values as
+        ``_message_log_batch`` writes, without the ORM's per-message overhead:
+        a weight change may re-grade thousands of leads at once.
+        """
+        labels = dict(self._fields["grade"]._description_selection(self.env))
+        none = self.env._("not graded")
+        bodies = {
+            lead_id: escape(
+                self.env._(
+                    "Grade changed from %(old)s to %(new)s after the grading settings changed.",
+                    old=labels.get(old, none),
+                    new=labels.get(new, none),
+                )
+            )
+            for lead_id, (old, new) in changes.items()
+        }
+        author_id, email_from = self._message_compute_author(raise_on_email=False)
+        self.env["mail.message"].flush_model()
+        self.env.cr.execute(
+            SQL(
+                """
+                INSERT INTO mail_message (model, res_id, body, message_type, subtype_id, is_internal,
+                                          author_id, email_from, reply_to, message_id, email_add_signature,
+                                          date, create_uid, create_date, write_uid, write_date)
+                     SELECT %(model)s, change.res_id, change.body, 'notification', %(subtype)s, TRUE,
+                            %(author)s, %(email_from)s, %(reply_to)s, %(message_id)s, FALSE,
+                            %(now)s, %(uid)s, %(now)s, %(uid)s, %(now)s
+                       FROM unnest(%(ids)s::int[], %(bodies)s::text[]) AS change(res_id, body)
+                """,
+                model=self._name,
+                subtype=self.env["ir.model.data"]._xmlid_to_res_id("mail.mt_note"),
+                author=author_id,
+                email_from=email_from,
+                reply_to=self.env["mail.thread"]._notify_get_reply_to(default=email_from)[False],
+                message_id=generate_tracking_message_id("message-notify"),
+                now=self.env.cr.now(),
+                uid=self.env.uid,
+                ids=list(bodies),
+                bodies=list(bodies.values()),
+            )
+        )
+        self.invalidate_recordset(["message_ids"])
 
     def _grade_snapshot(self):
         return {lead.id: lead.grade for lead in self}

@@ -19,13 +19,19 @@ class CrmLeadGradingLine(models.Model):
         index="btree_not_null",
         domain="[('criterion_id', '=', criterion_id)]",
     )
-    points = fields.Integer(related="option_id.points", store=True)
+    points = fields.Integer(compute="_compute_points", store=True)
     max_points = fields.Integer(related="criterion_id.max_points")
     company_id = fields.Many2one(related="lead_id.company_id", store=True)
 
     _sql_constraints = [
         ("lead_criterion_uniq", "unique(lead_id, criterion_id)", "A lead answers each grading criterion once."),
     ]
+
+    @api.depends("option_id")
+    def _compute_points(self):
+        # New weights of an answer reach the lines through crm.lead._regrade(), in SQL.
+        for line in self:
+            line.points = line.option_id.points
 
     @api.constrains("criterion_id", "option_id")
     def _check_option_criterion(self):

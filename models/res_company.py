@@ -1,5 +1,14 @@
 from odoo import api, fields, models
 
+# Company settings the grade or the first-contact deadline of a lead depends on.
+REGRADE_FIELDS = {
+    "grade_a_min",
+    "grade_b_min",
+    "first_contact_hours_a",
+    "first_contact_hours_b",
+    "first_contact_hours_c",
+}
+
 
 class ResCompany(models.Model):
     _inherit = "res.company"
@@ -30,6 +39,12 @@ class ResCompany(models.Model):
             "First-contact deadlines must be a positive number of hours.",
         ),
     ]
+
+    def write(self, vals):
+        res = super().write(vals)
+        if REGRADE_FIELDS & set(vals):
+            self.env["crm.lead"]._regrade(companies=self)
+        return res
 
     @api.model
     def _grade_for_score(self, score, grade_a_min, grade_b_min):

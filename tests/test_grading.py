@@ -66,6 +66,20 @@ class TestLeadGrading(CrmSalesProcessCase):
         self.assertEqual(lead.grading_score, 87)
         self.assertEqual(lead.grade, "a")
 
+    def test_archiving_a_criterion_regrades_existing_leads(self):
+        answers = self.all_levels("high")
+        del answers["intent"]
+        lead = self._create_lead(answers=answers)
+        self.assertFalse(lead.grade)
+        self.criteria["intent"].active = False
+        self.assertEqual(lead.grading_score, 100)
+        self.assertEqual(lead.grade, "a")
+        self.assertTrue(lead.first_contact_deadline, "The new grade brings its first-contact deadline.")
+        self.assertIn("after the grading settings changed", lead.message_ids[0].body)
+        self.criteria["intent"].active = True
+        self.assertFalse(lead.grade)
+        self.assertFalse(lead.first_contact_deadline)
+
     def test_new_criterion_is_asked_on_open_leads(self):
         lead = self._create_lead(answers=self.all_levels("high"))
         criterion = self.env["crm.grading.criterion"].create(
@@ -79,9 +93,21 @@ class TestLeadGrading(CrmSalesProcessCase):
         lead = self._create_lead(answers={**self.all_levels("medium"), "decision_chain": "high"})
         self.assertEqual(lead.grading_score, 20 + 15 + 15 + 15 + 6)
         self.assertEqual(lead.grade, "b")
-        self.options["urgency", "medium"].points = 30  # now 78 of 100... the best urgency is 30 as well
+        self.options["urgency", "medium"].points = 30  # as much as the best answer
         self.assertEqual(lead.grading_score, 81)
         self.assertEqual(lead.grade, "a")
+        self.assertEqual(lead.grading_line_ids.filtered(lambda line: line.criterion_id.code == "urgency").points, 30)
+        self.assertIn("Grade changed from B to A", lead.message_ids[0].body)
+
+    def test_closed_leads_keep_their_grade(self):
+        """Won and lost leads keep the grade they were closed with when the model changes."""
+        won = self._create_lead(answers=self.all_levels("medium"))
+        lost = self._create_lead(answers=self.all_levels("medium"))
+        won.action_set_won()
+        lost.action_set_lost()
+        self.company.grade_b_min = 70
+        self.assertEqual((won | lost).mapped("grade"), ["b", "b"])
+        self.assertEqual(self._create_lead(answers=self.all_levels("medium")).grade, "c")
 
     def test_threshold_change_regrades_leads(self):
         lead = self._create_lead(answers=self.all_levels("medium"))  # 64
