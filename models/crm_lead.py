@@ -4,7 +4,7 @@ from datetime import timedelta
 from markupsafe import escape
 
 from odoo import api, fields, models
-from odoo.exceptions import UserError
+from odoo.exceptions import RedirectWarning, UserError
 from odoo.osv import expression
 from odoo.tools import SQL, float_round
 from odoo.tools.mail import generate_tracking_message_id
@@ -16,6 +16,18 @@ GRADE_RANK = {"c": 1, "b": 2, "a": 3}
 FIRST_CONTACT_STATES = {"pending": "Pending", "on_time": "On time", "late": "Late", "overdue": "Overdue"}
 # Fields the grading computes; nobody writes them by hand, import or RPC.
 GRADING_COMPUTED_FIELDS = {"grading_score", "grading_complete", "grade"}
+
+
+class StageGateBypass:
+    """Lets trusted server code move leads past the gate (manager override, stage
+    migration). A context value of this class cannot come from RPC, which only
+    carries JSON: that is what makes overrides unforgeable."""
+
+    __slots__ = ("kind", "reason")
+
+    def __init__(self, kind, reason):
+        self.kind = kind
+        self.reason = reason
 
 
 class CrmLead(models.Model):
@@ -64,6 +76,20 @@ class CrmLead(models.Model):
         search="_search_first_contact_state",
     )
     first_contact_escalated = fields.Boolean(copy=False, readonly=True)
+    # Stage checklists, history, stagnation
+    checklist_line_ids = fields.One2many("crm.lead.checklist.line", "lead_id", string="Checklist")
+    checklist_progress = fields.Integer(
+        compute="_compute_checklist_progress", help="Share of the current stage's required outputs that are done."
+    )
+    checklist_missing_count = fields.Integer(compute="_compute_checklist_progress")
+    stage_history_ids = fields.One2many("crm.lead.stage.history", "lead_id", string="Stage history")
+    is_stalled = fields.Boolean(
+        string="Stalled",
+        compute="_compute_is_stalled",
+        search="_search_is_stalled",
+        help="The lead stayed longer in its stage than the stage allows.",
+    )
+    stalled_reminded_stage_id = fields.Many2one("crm.stage", copy=False, readonly=True)
 
     # ------------------------------------------------------------------
     # Computes
@@ -141,6 +167,44 @@ class CrmLead(models.Model):
         }
         return expression.OR([state_domains[state] for state in values if state in state_domains] or [[(0, "=", 1)]])
 
+    @api.depends("stage_id", "checklist_line_ids.manual_done", "checklist_line_ids.attachment_ids")
+    def _compute_checklist_progress(self):
+        done = self._checklist_evidence()
+        for lead in self:
+            required = lead.checklist_line_ids.filtered(
+                lambda line, stage=lead.stage_id: line.stage_id == stage and line.item_id.required
+            )
+            finished = [line for line in required if line.id in done.get(lead.id, ())]
+            lead.checklist_progress = round(100 * len(finished) / len(required)) if required else 100
+            lead.checklist_missing_count = len(required) - len(finished)
+
+    @api.depends("stage_id.max_days", "date_last_stage_update")
+    def _compute_is_stalled(self):
+        now = fields.Datetime.now()
+        for lead in self:
+            max_days = lead.stage_id.max_days
+            lead.is_stalled = bool(
+                max_days
+                and lead.active
+                and lead.date_last_stage_update
+                and lead.date_last_stage_update < now - timedelta(days=max_days)
+            )
+
+    def _search_is_stalled(self, operator, value):
+        if operator not in ("=", "!=") or not isinstance(value, bool):
+            raise UserError(self.env._("Search stalled leads with “is set” or “is not set”."))
+        self.env["crm.lead"].flush_model(["stage_id", "date_last_stage_update"])
+        self.env["crm.stage"].flush_model(["max_days"])
+        query = SQL(
+            "SELECT lead.id FROM crm_lead lead JOIN crm_stage stage ON stage.id = lead.stage_id "
+            "WHERE stage.max_days > 0 AND lead.date_last_stage_update < %s - make_interval(days => stage.max_days)",
+            fields.Datetime.now(),
+        )
+        self.env.cr.execute(query)
+        stalled_ids = [row[0] for row in self.env.cr.fetchall()]
+        positive = (operator == "=") == value
+        return [("id", "in" if positive else "not in", stalled_ids)]
+
     # ------------------------------------------------------------------
     # CRUD
     # ------------------------------------------------------------------
@@ -157,19 +221,37 @@ class CrmLead(models.Model):
     def create(self, vals_list):
         for vals in vals_list:
             self._check_grading_not_written(vals)
-        leads = super(CrmLead, self.with_context(crm_grading_from_lead=True)).create(vals_list)
-        leads = leads.with_env(self.env)
-        leads._ensure_grading_lines()
+        with self.env.cr.savepoint():
+            leads = super(CrmLead, self.with_context(crm_grading_from_lead=True)).create(vals_list)
+            leads = leads.with_env(self.env)
+            leads._ensure_grading_lines()
+            leads._ensure_checklist_lines()
+            if not isinstance(self.env.context.get("crm_stage_gate_bypass"), StageGateBypass):
+                # a lead created directly in a later stage must have earned it
+                for stage in leads.stage_id:
+                    leads.filtered(lambda lead, s=stage: lead.stage_id == s)._check_stage_gate(stage, from_start=True)
+        leads._record_stage_moves({lead: (self.env["crm.stage"], False) for lead in leads if lead.stage_id})
         leads._start_grade_cadence({})
         return leads
 
     def write(self, vals):
         self._check_grading_not_written(vals)
-        if "grading_line_ids" not in vals:
-            return super().write(vals)
-        old_grades = self._grade_snapshot()
-        res = super(CrmLead, self.with_context(crm_grading_from_lead=True)).write(vals)
-        self._start_grade_cadence(old_grades)
+        moves = {}
+        if vals.get("stage_id"):
+            target = self.env["crm.stage"].browse(vals["stage_id"])
+            bypass = self.env.context.get("crm_stage_gate_bypass")
+            if not isinstance(bypass, StageGateBypass):
+                bypass = None
+                self._check_stage_gate(target)
+            moves = {lead: (lead.stage_id, lead.date_last_stage_update) for lead in self if lead.stage_id != target}
+        if "grading_line_ids" in vals:
+            old_grades = self._grade_snapshot()
+            res = super(CrmLead, self.with_context(crm_grading_from_lead=True)).write(vals)
+            self._start_grade_cadence(old_grades)
+        else:
+            res = super().write(vals)
+        if moves:
+            self.browse([lead.id for lead in moves])._record_stage_moves(moves, bypass)
         return res
 
     def _check_grading_not_written(self, vals):
@@ -212,26 +294,28 @@ class CrmLead(models.Model):
 
     def _ensure_grading_lines(self):
         """Create an empty answer line for every active criterion the lead lacks."""
-        if not self:
-            return
         criteria = self.env["crm.grading.criterion"].sudo().search([])
-        if not criteria:
+        self._ensure_lines(
+            "crm.lead.grading.line",
+            "criterion_id",
+            criteria,
+            lambda lead, criterion: not criterion.company_id or criterion.company_id == lead.company_id,
+        )
+
+    def _ensure_lines(self, line_model, item_field, items, applies):
+        """Give each lead one line per item (criterion, checklist item…) it lacks, in one create."""
+        if not self or not items:
             return
-        existing = {
-            (lead.id, criterion.id)
-            for lead, criterion in self.env["crm.lead.grading.line"]
-            .sudo()
-            ._read_group([("lead_id", "in", self.ids)], ["lead_id", "criterion_id"])
-        }
+        Line = self.env[line_model].sudo()
+        existing = set(Line._read_group([("lead_id", "in", self.ids)], ["lead_id", item_field]))
         vals_list = [
-            {"lead_id": lead.id, "criterion_id": criterion.id}
+            {"lead_id": lead.id, item_field: item.id}
             for lead in self
-            for criterion in criteria
-            if (lead.id, criterion.id) not in existing
-            and (not criterion.company_id or criterion.company_id == lead.company_id)
+            for item in items
+            if (lead, item) not in existing and applies(lead, item)
         ]
         if vals_list:
-            self.env["crm.lead.grading.line"].sudo().with_context(crm_grading_from_lead=True).create(vals_list)
+            Line.with_context(crm_grading_from_lead=True).create(vals_list)
 
     @api.model
     def _regrade(self, criteria=None, companies=None):
@@ -426,6 +510,139 @@ class CrmLead(models.Model):
                     plan=plan.name,
                 ),
             )
+
+    # ------------------------------------------------------------------
+    # Stage checklists and the gate
+    # ------------------------------------------------------------------
+
+    def _checklist_evidence(self):
+        """{lead id: ids of its checklist lines that are done}, read in a few queries."""
+        lines = self.env["crm.lead.checklist.line"].sudo().search([("lead_id", "in", self.ids)])
+        confirmed = {
+            lead.id
+            for [lead] in self.env["sale.order"]
+            .sudo()
+            ._read_group([("opportunity_id", "in", self.ids), ("state", "=", "sale")], ["opportunity_id"])
+        }
+        quoted = {
+            lead.id
+            for [lead] in self.env["sale.order"]
+            .sudo()
+            ._read_group([("opportunity_id", "in", self.ids), ("state", "!=", "cancel")], ["opportunity_id"])
+        }
+        evidence = {
+            "manual": lambda line: line.manual_done,
+            "attachment": lambda line: bool(line.attachment_ids),
+            "source": lambda line: bool(line.lead_id.source_id),
+            "owner": lambda line: bool(line.lead_id.user_id),
+            "grading": lambda line: line.lead_id.grading_complete,
+            "first_contact": lambda line: bool(line.lead_id.first_contact_date),
+            "quotation": lambda line: line.lead_id.id in quoted,
+            "order_confirmed": lambda line: line.lead_id.id in confirmed,
+        }
+        done = {}
+        for line in lines:
+            if evidence[line.item_id.evidence](line):
+                done.setdefault(line.lead_id.id, set()).add(line.id)
+        return done
+
+    def _ensure_checklist_lines(self):
+        """Create the checklist lines of every active stage output the leads lack."""
+        items = self.env["crm.stage.checklist.item"].sudo().search([])
+        self._ensure_lines("crm.lead.checklist.line", "item_id", items, lambda lead, item: True)
+
+    def _gate_missing(self, target_stage, from_start=False):
+        """{lead: checklist lines missing to move forward to ``target_stage``}."""
+        missing = {}
+        if not target_stage:
+            return missing
+        done = self._checklist_evidence()
+        lines_by_lead = {}
+        for line in self.env["crm.lead.checklist.line"].sudo().search([("lead_id", "in", self.ids)]):
+            lines_by_lead.setdefault(line.lead_id.id, []).append(line)
+        pipelines, first_stages = {}, {}
+        for lead in self:
+            if lead.team_id not in pipelines:
+                pipelines[lead.team_id] = self.env["crm.stage"]._pipeline_for(lead.team_id)
+                first_stages[lead.team_id] = self._stage_find(team_id=lead.team_id.id, domain=[("fold", "=", False)])
+            pipeline = pipelines[lead.team_id]
+            order = {stage.id: index for index, stage in enumerate(pipeline)}
+            # a new lead starts where the pipeline puts new leads
+            current = first_stages[lead.team_id] if from_start else lead.stage_id
+            if target_stage.id not in order or current.id not in order:
+                continue
+            if order[target_stage.id] <= order[current.id]:
+                continue  # moving back (or staying) is free
+            passed = set(pipeline[order[current.id] : order[target_stage.id]].ids)
+            lacking = [
+                line
+                for line in lines_by_lead.get(lead.id, [])
+                if line.item_id.required and line.item_id.stage_id.id in passed and line.id not in done.get(lead.id, ())
+            ]
+            if lacking:
+                missing[lead] = lacking
+        return missing
+
+    def _check_stage_gate(self, target_stage, from_start=False):
+        """Refuse a forward move past stages whose required outputs are missing."""
+        missing = self._gate_missing(target_stage, from_start=from_start)
+        if not missing:
+            return
+        details = "\n".join(
+            self.env._(
+                "• %(lead)s: %(items)s",
+                lead=lead.display_name,
+                items=", ".join(f"{line.item_id.stage_id.name} / {line.item_id.name}" for line in lines),
+            )
+            for lead, lines in missing.items()
+        )
+        message = self.env._(
+            "These leads cannot move to “%(stage)s” before their stage outputs are done:\n%(details)s\n"
+            "Complete the checklist, or ask a sales manager to override.",
+            stage=target_stage.name,
+            details=details,
+        )
+        if len(self) == 1 and not from_start:
+            action = self.env["ir.actions.act_window"]._for_xml_id("crm_sales_process.crm_lead_stage_gate_action")
+            action["context"] = {"default_lead_id": self.id, "default_stage_id": target_stage.id}
+            raise RedirectWarning(message, action, self.env._("Open the checklist"))
+        raise UserError(message)
+
+    def _record_stage_moves(self, moves, bypass=None):
+        """One history row per stage change; overrides are also said in the chatter.
+
+        ``moves``: {lead: (previous stage, date it entered that stage)}.
+        """
+        now = fields.Datetime.now()
+        vals_list = []
+        for lead, (stage_from, entered) in moves.items():
+            vals_list.append(
+                {
+                    "lead_id": lead.id,
+                    "stage_from_id": stage_from.id,
+                    "stage_to_id": lead.stage_id.id,
+                    "user_id": self.env.uid,
+                    "date": now,
+                    "days_in_stage": (now - entered).total_seconds() / 86400 if entered else 0.0,
+                    "grading_score": lead.grading_score,
+                    "grade": lead.grade,
+                    "is_override": bool(bypass and bypass.kind == "override"),
+                    "is_migration": bool(bypass and bypass.kind == "migration"),
+                    "override_reason": bypass.reason if bypass else False,
+                }
+            )
+        self.env["crm.lead.stage.history"].sudo().create(vals_list)
+        if bypass and bypass.kind == "override":
+            for lead, (stage_from, _entered) in moves.items():
+                lead.message_post(
+                    body=self.env._(
+                        "Moved from “%(origin)s” to “%(target)s” by a manager's override: %(reason)s",
+                        origin=stage_from.name,
+                        target=lead.stage_id.name,
+                        reason=bypass.reason,
+                    ),
+                    subtype_xmlid="mail.mt_note",
+                )
 
     # ------------------------------------------------------------------
     # First contact

@@ -1,0 +1,1 @@
+from . import crm_lead_stage_gate, crm_sales_stage_apply

@@ -1,0 +1,27 @@
+from odoo import fields, models
+
+
+class CrmStage(models.Model):
+    """Pipeline stages with the outputs a lead must produce before it moves on."""
+
+    _inherit = "crm.stage"
+
+    active = fields.Boolean(default=True, help="Archived stages disappear from the pipeline.")
+    checklist_item_ids = fields.One2many("crm.stage.checklist.item", "stage_id", string="Checklist")
+    max_days = fields.Integer(
+        string="Stalled after (days)",
+        help="A lead that stays longer in this stage is stalled and its owner is reminded. 0: never.",
+    )
+    is_sales_process = fields.Boolean(
+        string="Standard sales stage",
+        readonly=True,
+        help="One of the five stages of the standard sales process.",
+    )
+
+    _sql_constraints = [
+        ("max_days_positive", "CHECK(max_days >= 0)", "The stall delay of a stage cannot be negative."),
+    ]
+
+    def _pipeline_for(self, team):
+        """The stages of ``team``'s pipeline, in order (shared stages included)."""
+        return self.search(["|", ("team_id", "=", False), ("team_id", "=", team.id)])

@@ -1,0 +1,250 @@
+from datetime import timedelta
+
+from odoo import fields
+from odoo.addons.crm_sales_process.models.crm_lead import StageGateBypass
+from odoo.exceptions import AccessError, RedirectWarning, UserError
+from odoo.tests import Form, tagged
+
+from .common import CrmSalesProcessCase
+
+
+@tagged("post_install", "-at_install")
+class TestStageGate(CrmSalesProcessCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.stage = {
+            code: cls.env.ref(f"crm_sales_process.crm_stage_{code}")
+            for code in ("lead", "discovery", "solution", "negotiation", "contract")
+        }
+        # the stock stages of a database without the standard ones applied
+        cls.env["crm.sales.stage.apply"]._apply_default_mapping()
+        cls.source = cls.env["utm.source"].create({"name": "Trade show"})
+
+    def _ready_lead(self, **vals):
+        """A lead that has earned its way out of Lead acquisition."""
+        lead = self._create_lead(
+            answers=self.all_levels("high"), source_id=self.source.id, stage_id=self.stage["lead"].id, **vals
+        )
+        lead.first_contact_date = fields.Datetime.now()
+        return lead
+
+    def _tick(self, lead, stage_code):
+        lines = lead.checklist_line_ids.filtered(
+            lambda line: line.stage_id == self.stage[stage_code] and line.evidence == "manual"
+        )
+        lines.with_user(self.rep).write({"manual_done": True})
+
+    def test_new_lead_starts_in_lead_acquisition_with_its_checklist(self):
+        lead = self._create_lead()
+        self.assertEqual(lead.stage_id, self.stage["lead"])
+        items = self.env["crm.stage.checklist.item"].search([])
+        self.assertEqual(lead.checklist_line_ids.item_id, items)
+        self.assertEqual(lead.stage_history_ids.stage_to_id, self.stage["lead"])
+        self.assertFalse(lead.stage_history_ids.stage_from_id)
+
+    def test_forward_move_blocked_with_missing_items_named(self):
+        lead = self._create_lead(stage_id=self.stage["lead"].id)
+        with self.assertRaises(RedirectWarning) as caught:
+            lead.with_user(self.rep).write({"stage_id": self.stage["discovery"].id})
+        self.assertIn("Lead source recorded", str(caught.exception))
+        self.assertIn("First contact made", str(caught.exception))
+        self.assertEqual(lead.stage_id, self.stage["lead"], "The lead did not move.")
+
+    def test_evidence_items_open_the_gate(self):
+        lead = self._ready_lead()
+        lead.with_user(self.rep).write({"stage_id": self.stage["discovery"].id})
+        self.assertEqual(lead.stage_id, self.stage["discovery"])
+
+    def test_evidence_items_cannot_be_ticked(self):
+        lead = self._create_lead()
+        line = lead.checklist_line_ids.filtered(lambda line: line.evidence == "source")
+        with self.assertRaises(UserError):
+            line.with_user(self.rep).write({"manual_done": True})
+        self.assertFalse(line.is_done)
+        lead.source_id = self.source
+        line.invalidate_recordset(["is_done"])
+        self.assertTrue(line.is_done, "The evidence appeared: the item is done.")
+
+    def test_manual_tick_records_who_and_when(self):
+        lead = self._ready_lead()
+        self._tick(lead, "discovery")
+        line = lead.checklist_line_ids.filtered(lambda line: line.stage_id == self.stage["discovery"])[:1]
+        self.assertEqual(line.done_by_id, self.rep)
+        self.assertTrue(line.done_date)
+
+    def test_skipping_stages_needs_every_passed_stage(self):
+        lead = self._ready_lead()
+        self._tick(lead, "discovery")
+        with self.assertRaises(RedirectWarning) as caught:
+            lead.write({"stage_id": self.stage["negotiation"].id})
+        self.assertIn("Quotation exists", str(caught.exception), "Solution's outputs are needed too.")
+        self.assertEqual(lead.stage_id, self.stage["lead"])
+
+    def test_rpc_import_and_won_are_gated(self):
+        lead = self._create_lead()
+        with self.assertRaises(RedirectWarning):
+            lead.with_user(self.rep).action_set_won()
+        self.assertNotEqual(lead.stage_id, self.stage["contract"])
+        result = (
+            self.env["crm.lead"]
+            .with_user(self.rep)
+            .load(
+                ["id", "stage_id/id"],
+                [[lead.export_data(["id"])["datas"][0][0], "crm_sales_process.crm_stage_solution"]],
+            )
+        )
+        self.assertTrue(any(msg["type"] == "error" for msg in result["messages"]))
+        self.assertEqual(lead.stage_id, self.stage["lead"])
+
+    def test_backward_and_lost_moves_are_free(self):
+        lead = self._ready_lead()
+        lead.write({"stage_id": self.stage["discovery"].id})
+        lead.with_user(self.rep).write({"stage_id": self.stage["lead"].id})
+        self.assertEqual(lead.stage_id, self.stage["lead"])
+        lead.with_user(self.rep).action_set_lost()
+        self.assertFalse(lead.active)
+
+    def test_creation_in_a_later_stage_is_gated(self):
+        with self.assertRaises(UserError):
+            self._create_lead(stage_id=self.stage["solution"].id)
+        self.assertFalse(
+            self.env["crm.lead"].search([("stage_id", "=", self.stage["solution"].id), ("team_id", "=", self.team.id)])
+        )
+
+    def test_multi_lead_write_lists_each_blocked_lead(self):
+        first = self._create_lead(name="First blocked")
+        second = self._create_lead(name="Second blocked")
+        ready = self._ready_lead(name="Ready one")
+        with self.assertRaises(UserError) as caught:
+            (first | second | ready).write({"stage_id": self.stage["discovery"].id})
+        message = str(caught.exception)
+        self.assertIn("First blocked", message)
+        self.assertIn("Second blocked", message)
+        self.assertNotIn("Ready one", message)
+        self.assertEqual(ready.stage_id, self.stage["lead"], "Nothing moved.")
+
+    def test_manager_override_with_reason(self):
+        lead = self._create_lead()
+        wizard = (
+            self.env["crm.lead.stage.gate"]
+            .with_user(self.manager)
+            .create({"lead_id": lead.id, "stage_id": self.stage["discovery"].id})
+        )
+        self.assertTrue(wizard.line_ids, "The wizard lists what is missing.")
+        with self.assertRaises(UserError):
+            wizard.action_override()
+        wizard.override_reason = "Customer called the GM directly"
+        wizard.action_override()
+        self.assertEqual(lead.stage_id, self.stage["discovery"])
+        history = lead.stage_history_ids.filtered("is_override")
+        self.assertEqual(history.override_reason, "Customer called the GM directly")
+        self.assertEqual(history.user_id, self.manager)
+        self.assertIn("Customer called the GM directly", lead.message_ids[0].body)
+
+    def test_salesman_cannot_override(self):
+        lead = self._create_lead()
+        wizard = (
+            self.env["crm.lead.stage.gate"]
+            .with_user(self.rep)
+            .create({"lead_id": lead.id, "stage_id": self.stage["discovery"].id, "override_reason": "I want to"})
+        )
+        self.assertFalse(wizard.can_override)
+        with self.assertRaises(AccessError):
+            wizard.action_override()
+        with self.assertRaises(RedirectWarning):
+            lead.with_user(self.rep).with_context(crm_stage_gate_bypass={"kind": "override"}).write(
+                {"stage_id": self.stage["discovery"].id}
+            )
+        self.assertEqual(lead.stage_id, self.stage["lead"])
+
+    def test_wizard_ticks_inline_and_retries(self):
+        lead = self._ready_lead()
+        form = Form(
+            self.env["crm.lead.stage.gate"]
+            .with_user(self.rep)
+            .with_context(default_lead_id=lead.id, default_stage_id=self.stage["solution"].id)
+        )
+        self.assertEqual(len(form.line_ids), 5)
+        wizard = form.save()
+        wizard.line_ids.write({"manual_done": True})
+        wizard.action_retry()
+        self.assertEqual(lead.stage_id, self.stage["solution"])
+
+    def test_history_rows_are_exact(self):
+        lead = self._ready_lead()
+        with self.frozen(fields.Datetime.now() + timedelta(days=3)):
+            lead.with_user(self.rep).write({"stage_id": self.stage["discovery"].id})
+        row = lead.stage_history_ids.filtered(lambda h: h.stage_to_id == self.stage["discovery"])
+        self.assertEqual(row.stage_from_id, self.stage["lead"])
+        self.assertEqual(row.user_id, self.rep)
+        self.assertAlmostEqual(row.days_in_stage, 3, delta=0.01)
+        self.assertEqual((row.grade, row.grading_score), ("a", 100))
+        self.assertFalse(row.is_override)
+
+    def test_stalled_filter(self):
+        lead = self._create_lead()
+        self.stage["lead"].max_days = 7
+        Lead = self.env["crm.lead"]
+        self.assertNotIn(lead, Lead.search([("is_stalled", "=", True)]))
+        with self.frozen(fields.Datetime.now() + timedelta(days=8)):
+            self.assertIn(lead, Lead.search([("is_stalled", "=", True)]))
+            lead.invalidate_recordset(["is_stalled"])
+            self.assertTrue(lead.is_stalled)
+
+    def test_apply_standard_stages_wizard(self):
+        old = self.env["crm.stage"].create({"name": "Old qualified", "sequence": 2})
+        lead = self._create_lead()
+        lead.with_context(crm_stage_gate_bypass=StageGateBypass("migration", "test")).write({"stage_id": old.id})
+        wizard = Form(self.env["crm.sales.stage.apply"].with_user(self.manager)).save()
+        mapping = {line.old_stage_id: line.new_stage_id for line in wizard.line_ids}
+        self.assertIn(old, mapping)
+        wizard.action_apply()
+        self.assertFalse(old.active)
+        self.assertEqual(lead.stage_id, mapping[old])
+        self.assertTrue(lead.stage_history_ids.filtered("is_migration"))
+        with self.assertRaises(AccessError):
+            self.env["crm.sales.stage.apply"].with_user(self.rep)._apply({})
+
+    def test_one_move_costs_the_same_with_3_or_30_items(self):
+        lead = self._ready_lead()
+        back = self.stage["lead"]
+        lead.write({"stage_id": self.stage["discovery"].id})
+        lead.write({"stage_id": back.id})
+
+        def move_queries():
+            self.env.flush_all()
+            self.env.invalidate_all()
+            before = self.cr.sql_log_count
+            lead.write({"stage_id": self.stage["discovery"].id})
+            self.env.flush_all()
+            count = self.cr.sql_log_count - before
+            lead.write({"stage_id": back.id})
+            return count
+
+        move_queries()
+        few = move_queries()
+        self.env["crm.stage.checklist.item"].create(
+            [{"stage_id": back.id, "name": f"Extra {i}", "evidence": "source"} for i in range(27)]
+        )
+        many = move_queries()
+        self.assertEqual(few, many)
+
+    def test_moving_100_leads_costs_less_than_100_moves(self):
+        leads = self.env["crm.lead"]
+        for i in range(100):
+            leads |= self._ready_lead(name=f"Bulk {i}")
+        single = self._ready_lead(name="Single")
+        self.env.flush_all()
+        self.env.invalidate_all()
+        before = self.cr.sql_log_count
+        single.write({"stage_id": self.stage["discovery"].id})
+        self.env.flush_all()
+        one = self.cr.sql_log_count - before
+        self.env.invalidate_all()
+        before = self.cr.sql_log_count
+        leads.write({"stage_id": self.stage["discovery"].id})
+        self.env.flush_all()
+        bulk = self.cr.sql_log_count - before
+        self.assertLess(bulk, 100 * one)
+        self.assertEqual(set(leads.mapped("stage_id.id")), {self.stage["discovery"].id})
