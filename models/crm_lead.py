@@ -644,6 +644,26 @@ class CrmLead(models.Model):
                     subtype_xmlid="mail.mt_note",
                 )
 
+    @api.model
+    def _cron_remind_stalled_leads(self):
+        """Give the owner of each stalled lead one reminder per stage it stalls in."""
+        leads = self.search([("is_stalled", "=", True), ("user_id", "!=", False), ("probability", "<", 100)])
+        leads = leads.filtered(lambda lead: lead.stalled_reminded_stage_id != lead.stage_id)
+        for lead in leads:
+            lead.activity_schedule(
+                "mail.mail_activity_data_todo",
+                user_id=lead.user_id.id,
+                summary=self.env._("Stalled in %(stage)s", stage=lead.stage_id.name),
+                note=self.env._(
+                    "This lead has been in “%(stage)s” for more than %(days)s days: move it on or mark it lost.",
+                    stage=lead.stage_id.name,
+                    days=lead.stage_id.max_days,
+                ),
+            )
+            lead.stalled_reminded_stage_id = lead.stage_id
+        _logger.info("Stalled leads: %s owner(s) reminded", len(leads))
+        return leads
+
     # ------------------------------------------------------------------
     # First contact
     # ------------------------------------------------------------------

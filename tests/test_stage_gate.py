@@ -191,6 +191,11 @@ class TestStageGate(CrmSalesProcessCase):
             self.assertIn(lead, Lead.search([("is_stalled", "=", True)]))
             lead.invalidate_recordset(["is_stalled"])
             self.assertTrue(lead.is_stalled)
+            before = len(lead.activity_ids)
+            Lead._cron_remind_stalled_leads()
+            Lead._cron_remind_stalled_leads()
+            self.assertEqual(len(lead.activity_ids), before + 1, "One reminder, not two.")
+            self.assertEqual(lead.activity_ids.sorted("id")[-1].user_id, self.rep)
 
     def test_apply_standard_stages_wizard(self):
         old = self.env["crm.stage"].create({"name": "Old qualified", "sequence": 2})
