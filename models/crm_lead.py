@@ -1,4 +1,5 @@
 import logging
+from contextlib import nullcontext
 from datetime import timedelta
 
 from markupsafe import escape
@@ -13,6 +14,8 @@ _logger = logging.getLogger(__name__)
 
 GRADES = [("a", "A"), ("b", "B"), ("c", "C")]
 GRADE_RANK = {"c": 1, "b": 2, "a": 3}
+# Lead fields the evidence-backed checklist outputs look at.
+CHECKLIST_EVIDENCE_DEPENDS = ("source_id", "user_id", "grading_complete", "first_contact_date", "order_ids.state")
 FIRST_CONTACT_STATES = {"pending": "Pending", "on_time": "On time", "late": "Late", "overdue": "Overdue"}
 # Fields the grading computes; nobody writes them by hand, import or RPC.
 GRADING_COMPUTED_FIELDS = {"grading_score", "grading_complete", "grade"}
@@ -167,14 +170,21 @@ class CrmLead(models.Model):
         }
         return expression.OR([state_domains[state] for state in values if state in state_domains] or [[(0, "=", 1)]])
 
-    @api.depends("stage_id", "checklist_line_ids.manual_done", "checklist_line_ids.attachment_ids")
+    @api.depends(
+        "stage_id",
+        "checklist_line_ids.manual_done",
+        "checklist_line_ids.attachment_ids",
+        *CHECKLIST_EVIDENCE_DEPENDS,
+    )
     def _compute_checklist_progress(self):
-        done = self._checklist_evidence()
+        lines_by_lead, done = self._checklist_state()
         for lead in self:
-            required = lead.checklist_line_ids.filtered(
-                lambda line, stage=lead.stage_id: line.stage_id == stage and line.item_id.required
-            )
-            finished = [line for line in required if line.id in done.get(lead.id, ())]
+            required = [
+                line
+                for line in lines_by_lead.get(lead.id, [])
+                if line.stage_id == lead.stage_id and line.item_id.required
+            ]
+            finished = [line for line in required if line.id in done]
             lead.checklist_progress = round(100 * len(finished) / len(required)) if required else 100
             lead.checklist_missing_count = len(required) - len(finished)
 
@@ -221,13 +231,17 @@ class CrmLead(models.Model):
     def create(self, vals_list):
         for vals in vals_list:
             self._check_grading_not_written(vals)
-        with self.env.cr.savepoint():
+        # a lead created directly in a later stage must have earned it; the savepoint
+        # undoes the creation when it has not
+        gated = any(vals.get("stage_id") for vals in vals_list) and not isinstance(
+            self.env.context.get("crm_stage_gate_bypass"), StageGateBypass
+        )
+        with self.env.cr.savepoint() if gated else nullcontext():
             leads = super(CrmLead, self.with_context(crm_grading_from_lead=True)).create(vals_list)
             leads = leads.with_env(self.env)
             leads._ensure_grading_lines()
             leads._ensure_checklist_lines()
-            if not isinstance(self.env.context.get("crm_stage_gate_bypass"), StageGateBypass):
-                # a lead created directly in a later stage must have earned it
+            if gated:
                 for stage in leads.stage_id:
                     leads.filtered(lambda lead, s=stage: lead.stage_id == s)._check_stage_gate(stage, from_start=True)
         leads._record_stage_moves({lead: (self.env["crm.stage"], False) for lead in leads if lead.stage_id})
@@ -295,7 +309,8 @@ class CrmLead(models.Model):
     def _ensure_grading_lines(self):
         """Create an empty answer line for every active criterion the lead lacks."""
         criteria = self.env["crm.grading.criterion"].sudo().search([])
-        self._ensure_lines(
+        # empty answers change no grade: no cadence check for them
+        self.with_context(crm_grading_from_lead=True)._ensure_lines(
             "crm.lead.grading.line",
             "criterion_id",
             criteria,
@@ -315,7 +330,7 @@ class CrmLead(models.Model):
             if (lead, item) not in existing and applies(lead, item)
         ]
         if vals_list:
-            Line.with_context(crm_grading_from_lead=True).create(vals_list)
+            Line.create(vals_list)
 
     @api.model
     def _regrade(self, criteria=None, companies=None):
@@ -515,20 +530,17 @@ class CrmLead(models.Model):
     # Stage checklists and the gate
     # ------------------------------------------------------------------
 
-    def _checklist_evidence(self):
-        """{lead id: ids of its checklist lines that are done}, read in a few queries."""
+    def _checklist_state(self):
+        """The leads' checklist lines and which are done, read in two queries.
+
+        Returns ({lead id: [lines]}, {ids of the done lines}).
+        """
         lines = self.env["crm.lead.checklist.line"].sudo().search([("lead_id", "in", self.ids)])
-        confirmed = {
-            lead.id
-            for [lead] in self.env["sale.order"]
+        order_states = {
+            (lead.id, state)
+            for lead, state in self.env["sale.order"]
             .sudo()
-            ._read_group([("opportunity_id", "in", self.ids), ("state", "=", "sale")], ["opportunity_id"])
-        }
-        quoted = {
-            lead.id
-            for [lead] in self.env["sale.order"]
-            .sudo()
-            ._read_group([("opportunity_id", "in", self.ids), ("state", "!=", "cancel")], ["opportunity_id"])
+            ._read_group([("opportunity_id", "in", self.ids)], ["opportunity_id", "state"])
         }
         evidence = {
             "manual": lambda line: line.manual_done,
@@ -537,14 +549,17 @@ class CrmLead(models.Model):
             "owner": lambda line: bool(line.lead_id.user_id),
             "grading": lambda line: line.lead_id.grading_complete,
             "first_contact": lambda line: bool(line.lead_id.first_contact_date),
-            "quotation": lambda line: line.lead_id.id in quoted,
-            "order_confirmed": lambda line: line.lead_id.id in confirmed,
+            "quotation": lambda line: any(
+                (line.lead_id.id, state) in order_states for state in ("draft", "sent", "sale")
+            ),
+            "order_confirmed": lambda line: (line.lead_id.id, "sale") in order_states,
         }
-        done = {}
+        lines_by_lead, done = {}, set()
         for line in lines:
+            lines_by_lead.setdefault(line.lead_id.id, []).append(line)
             if evidence[line.item_id.evidence](line):
-                done.setdefault(line.lead_id.id, set()).add(line.id)
-        return done
+                done.add(line.id)
+        return lines_by_lead, done
 
     def _ensure_checklist_lines(self):
         """Create the checklist lines of every active stage output the leads lack."""
@@ -556,19 +571,16 @@ class CrmLead(models.Model):
         missing = {}
         if not target_stage:
             return missing
-        done = self._checklist_evidence()
-        lines_by_lead = {}
-        for line in self.env["crm.lead.checklist.line"].sudo().search([("lead_id", "in", self.ids)]):
-            lines_by_lead.setdefault(line.lead_id.id, []).append(line)
-        pipelines, first_stages = {}, {}
+        lines_by_lead, done = self._checklist_state()
+        pipelines = {}
         for lead in self:
             if lead.team_id not in pipelines:
-                pipelines[lead.team_id] = self.env["crm.stage"]._pipeline_for(lead.team_id)
-                first_stages[lead.team_id] = self._stage_find(team_id=lead.team_id.id, domain=[("fold", "=", False)])
-            pipeline = pipelines[lead.team_id]
-            order = {stage.id: index for index, stage in enumerate(pipeline)}
-            # a new lead starts where the pipeline puts new leads
-            current = first_stages[lead.team_id] if from_start else lead.stage_id
+                pipeline = self.env["crm.stage"]._pipeline_for(lead.team_id)
+                # a new lead starts where the pipeline puts new leads
+                first = from_start and self._stage_find(team_id=lead.team_id.id, domain=[("fold", "=", False)])
+                pipelines[lead.team_id] = (pipeline, {stage.id: index for index, stage in enumerate(pipeline)}, first)
+            pipeline, order, first = pipelines[lead.team_id]
+            current = first if from_start else lead.stage_id
             if target_stage.id not in order or current.id not in order:
                 continue
             if order[target_stage.id] <= order[current.id]:
@@ -577,7 +589,7 @@ class CrmLead(models.Model):
             lacking = [
                 line
                 for line in lines_by_lead.get(lead.id, [])
-                if line.item_id.required and line.item_id.stage_id.id in passed and line.id not in done.get(lead.id, ())
+                if line.item_id.required and line.item_id.stage_id.id in passed and line.id not in done
             ]
             if lacking:
                 missing[lead] = lacking

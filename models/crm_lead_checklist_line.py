@@ -1,6 +1,8 @@
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
+from .crm_lead import CHECKLIST_EVIDENCE_DEPENDS
+
 
 class CrmLeadChecklistLine(models.Model):
     """One stage output on one lead: ticked by hand, documented, or proven by evidence."""
@@ -30,11 +32,16 @@ class CrmLeadChecklistLine(models.Model):
         ("lead_item_uniq", "unique(lead_id, item_id)", "A lead has one checklist line per stage output."),
     ]
 
-    @api.depends("manual_done", "attachment_ids", "item_id.evidence", "lead_id")
+    @api.depends(
+        "manual_done",
+        "attachment_ids",
+        "item_id.evidence",
+        *(f"lead_id.{name}" for name in CHECKLIST_EVIDENCE_DEPENDS),
+    )
     def _compute_is_done(self):
-        done = self.lead_id._checklist_evidence()
+        _lines, done = self.lead_id._checklist_state()
         for line in self:
-            line.is_done = line.id in done.get(line.lead_id.id, ()) if line.id else line.manual_done
+            line.is_done = line.id in done if line.id else line.manual_done
 
     def write(self, vals):
         if "manual_done" in vals:

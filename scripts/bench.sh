@@ -3,10 +3,7 @@
 source "$(dirname "$0")/env.sh"
 DB="${BENCH_DB:-crm_sales_process_bench}"
 
-require_odoo
-require_postgres
-require_oca
-link_addon
+prepare
 
 dropdb --if-exists "$DB"
 "$PYTHON" "$ODOO_BIN" --addons-path="$ADDONS_PATH" -d "$DB" -i crm_sales_process \

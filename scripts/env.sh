@@ -62,3 +62,11 @@ link_addon() {
     ln -sfn "$ROOT" "$ADDONS_DIR/crm_sales_process"
     ADDONS_PATH="$("$PYTHON" -c 'import odoo, os; print(os.path.join(os.path.dirname(odoo.__file__), "addons"))'),$ADDONS_DIR"
 }
+
+# Everything a target needs before it talks to Odoo.
+prepare() {
+    require_odoo
+    require_postgres
+    require_oca
+    link_addon
+}

@@ -4,10 +4,7 @@
 source "$(dirname "$0")/env.sh"
 DB="${POT_DB:-crm_sales_process_pot}"
 
-require_odoo
-require_postgres
-require_oca
-link_addon
+prepare
 
 dropdb --if-exists "$DB"
 "$PYTHON" "$ODOO_BIN" --addons-path="$ADDONS_PATH" -d "$DB" -i crm_sales_process \

@@ -4,10 +4,7 @@ source "$(dirname "$0")/env.sh"
 DB="${DB:-crm_sales_process_demo}"
 PORT="${PORT:-8069}"
 
-require_odoo
-require_postgres
-require_oca
-link_addon
+prepare
 
 if ! psql -d postgres -Atc "select 1 from pg_database where datname = '$DB'" | grep -q 1; then
     echo "Creating the database $DB with demo data and zh_CN (first run only, a few minutes)…"

@@ -3,10 +3,7 @@
 source "$(dirname "$0")/env.sh"
 DB="${TEST_DB:-crm_sales_process_test}"
 
-require_odoo
-require_postgres
-require_oca
-link_addon
+prepare
 
 if ! "$PYTHON" -c 'import pytest_odoo, websocket, freezegun' >/dev/null 2>&1; then
     echo "Installing the test requirements (requirements-test.txt)…"

@@ -77,3 +77,15 @@ class CrmSalesProcessCase(TransactionCase):
         """Freeze both Python's clock and the transaction timestamp (create_date, date_open)."""
         with freeze_time(when), patch.object(self.env.cr, "now", lambda: when):
             yield
+
+    def count_queries(self, func):
+        """Queries ``func`` costs from cold caches, counted as assertQueryCount does
+        (ORM flush and the cursor's pre-commit work, e.g. tracking, included)."""
+        self.env.flush_all()
+        self.env.cr.flush()
+        self.env.invalidate_all()
+        before = self.cr.sql_log_count
+        func()
+        self.env.flush_all()
+        self.env.cr.flush()
+        return self.cr.sql_log_count - before

@@ -124,12 +124,7 @@ class TestLeadGrading(CrmSalesProcessCase):
             self.company.flush_recordset()
 
     def _regrade_queries(self, option, points):
-        self.env.flush_all()
-        self.env.invalidate_all()
-        before = self.cr.sql_log_count
-        option.points = points
-        self.env.flush_all()
-        return self.cr.sql_log_count - before
+        return self.count_queries(lambda: option.write({"points": points}))
 
     def test_regrade_query_count_does_not_grow_with_leads(self):
         """Re-weighting an answer re-grades 1 or 50 leads with the same number of queries."""
