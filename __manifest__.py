@@ -26,6 +26,7 @@
         "data/ir_cron_data.xml",
         "views/crm_grading_criterion_views.xml",
         "views/crm_stage_views.xml",
+        "views/crm_lead_checklist_line_views.xml",
         "views/crm_lead_stage_history_views.xml",
         "wizards/crm_lead_stage_gate_views.xml",
         "wizards/crm_sales_stage_apply_views.xml",

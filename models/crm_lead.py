@@ -292,6 +292,18 @@ class CrmLead(models.Model):
         leads.sudo().write({"first_contact_date": fields.Datetime.now()})
         return True
 
+    def action_open_checklist(self):
+        """The lead's stage outputs, grouped by stage, to tick or document."""
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Checklist: %(lead)s", lead=self.name),
+            "res_model": "crm.lead.checklist.line",
+            "view_mode": "list",
+            "domain": [("lead_id", "=", self.id)],
+            "context": {"default_lead_id": self.id, "search_default_groupby_stage": 1},
+        }
+
     def action_mark_invalid(self):
         """Open the core lost wizard with the "Invalid lead" reason selected."""
         action = self.env["ir.actions.act_window"]._for_xml_id("crm.crm_lead_lost_action")

@@ -1,6 +1,6 @@
 from datetime import timedelta
 
-from odoo import fields
+from odoo import Command, fields
 from odoo.addons.crm_sales_process.models.crm_lead import StageGateBypass
 from odoo.exceptions import AccessError, RedirectWarning, UserError
 from odoo.tests import Form, tagged
@@ -167,7 +167,8 @@ class TestStageGate(CrmSalesProcessCase):
         )
         self.assertEqual(len(form.line_ids), 5)
         wizard = form.save()
-        wizard.line_ids.write({"manual_done": True})
+        # what the dialog sends when the rep ticks the lines
+        wizard.write({"line_ids": [Command.update(line.id, {"manual_done": True}) for line in wizard.line_ids]})
         wizard.action_retry()
         self.assertEqual(lead.stage_id, self.stage["solution"])
 

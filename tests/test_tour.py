@@ -18,3 +18,40 @@ class TestGradingTour(HttpCase):
         self.start_tour("/odoo", "crm_sales_process_grading_tour", login="csp_tour_rep")
         self.assertEqual(lead.grade, "a")
         self.assertEqual(lead.grading_score, 100)
+
+
+@tagged("post_install", "-at_install")
+class TestStageGateTour(HttpCase):
+    def test_rep_completes_the_checklist_from_the_blocked_move(self):
+        rep = self.env["res.users"].create(
+            {
+                "name": "Gate Rep",
+                "login": "csp_gate_rep",
+                "password": "csp_gate_rep",
+                "groups_id": [
+                    (6, 0, [self.env.ref("sales_team.group_sale_salesman").id, self.env.ref("base.group_user").id])
+                ],
+            }
+        )
+        self.env["crm.sales.stage.apply"]._apply_default_mapping()
+        criteria = self.env["crm.grading.criterion"].search([])
+        lead = self.env["crm.lead"].create(
+            {
+                "name": "Gate tour lead",
+                "type": "opportunity",
+                "user_id": rep.id,
+                "source_id": self.env["utm.source"].create({"name": "Tour fair"}).id,
+                "grading_line_ids": [
+                    (0, 0, {"criterion_id": c.id, "option_id": c.option_ids.sorted("points")[-1].id}) for c in criteria
+                ],
+            }
+        )
+        lead.first_contact_date = lead.create_date
+        solution = self.env.ref("crm_sales_process.crm_stage_solution")
+        self.start_tour("/odoo", "crm_sales_process_stage_gate_tour", login="csp_gate_rep")
+        self.assertEqual(lead.stage_id, solution)
+        discovery_lines = lead.checklist_line_ids.filtered(
+            lambda line: line.stage_id == self.env.ref("crm_sales_process.crm_stage_discovery")
+        )
+        self.assertTrue(all(discovery_lines.mapped("manual_done")))
+        self.assertEqual(discovery_lines.done_by_id, rep)

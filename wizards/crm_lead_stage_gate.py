@@ -12,8 +12,9 @@ class CrmLeadStageGate(models.TransientModel):
 
     lead_id = fields.Many2one("crm.lead", required=True, readonly=True)
     stage_id = fields.Many2one("crm.stage", string="Target stage", required=True, readonly=True)
+    # stored, so that what the rep ticks in the dialog is written to the lead's lines
     line_ids = fields.Many2many(
-        "crm.lead.checklist.line", string="Missing outputs", compute="_compute_line_ids", readonly=False
+        "crm.lead.checklist.line", string="Missing outputs", compute="_compute_line_ids", store=True, readonly=False
     )
     can_override = fields.Boolean(compute="_compute_can_override")
     override_reason = fields.Text(help="Why the lead moves on without these outputs (kept in its history).")
@@ -33,7 +34,7 @@ class CrmLeadStageGate(models.TransientModel):
         """Move the lead now that the outputs are done (the gate checks again)."""
         self.ensure_one()
         self.lead_id.write({"stage_id": self.stage_id.id})
-        return {"type": "ir.actions.act_window_close"}
+        return self._reload_lead()
 
     def action_override(self):
         """Move the lead without its outputs: sales managers only, with a reason."""
@@ -45,4 +46,8 @@ class CrmLeadStageGate(models.TransientModel):
         self.lead_id.with_context(
             crm_stage_gate_bypass=StageGateBypass("override", self.override_reason.strip())
         ).write({"stage_id": self.stage_id.id})
-        return {"type": "ir.actions.act_window_close"}
+        return self._reload_lead()
+
+    def _reload_lead(self):
+        # the form or kanban behind the dialog still shows the refused move: reload it
+        return {"type": "ir.actions.client", "tag": "soft_reload"}
