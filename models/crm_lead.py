@@ -84,7 +84,6 @@ class CrmLead(models.Model):
     checklist_progress = fields.Integer(
         compute="_compute_checklist_progress", help="Share of the current stage's required outputs that are done."
     )
-    checklist_missing_count = fields.Integer(compute="_compute_checklist_progress")
     stage_history_ids = fields.One2many("crm.lead.stage.history", "lead_id", string="Stage history")
     is_stalled = fields.Boolean(
         string="Stalled",
@@ -184,9 +183,8 @@ class CrmLead(models.Model):
                 for line in lines_by_lead.get(lead.id, [])
                 if line.stage_id == lead.stage_id and line.item_id.required
             ]
-            finished = [line for line in required if line.id in done]
-            lead.checklist_progress = round(100 * len(finished) / len(required)) if required else 100
-            lead.checklist_missing_count = len(required) - len(finished)
+            finished = sum(line.id in done for line in required)
+            lead.checklist_progress = round(100 * finished / len(required)) if required else 100
 
     @api.depends("stage_id.max_days", "date_last_stage_update")
     def _compute_is_stalled(self):
