@@ -654,6 +654,10 @@ class CrmLead(models.Model):
                 }
             )
         self.env["crm.lead.stage.history"].sudo().create(vals_list)
+        # a stage move (not the first stage of a new lead) is progress with the customer
+        self.browse(
+            [lead.id for lead, (stage_from, _entered) in moves.items() if stage_from]
+        ).partner_id._mark_customer_progress()
         if bypass and bypass.kind == "override":
             for lead, (stage_from, _entered) in moves.items():
                 lead.message_post(

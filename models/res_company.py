@@ -26,6 +26,11 @@ class ResCompany(models.Model):
     first_contact_hours_a = fields.Integer(string="First contact of A leads (hours)", default=24)
     first_contact_hours_b = fields.Integer(string="First contact of B leads (hours)", default=48)
     first_contact_hours_c = fields.Integer(string="First contact of C leads (hours)", default=168)
+    customer_stale_days = fields.Integer(
+        string="Demote A customers after (days)",
+        default=90,
+        help="A customers without progress for this many days become B (monthly check).",
+    )
 
     _sql_constraints = [
         (

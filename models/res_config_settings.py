@@ -9,3 +9,4 @@ class ResConfigSettings(models.TransientModel):
     first_contact_hours_a = fields.Integer(related="company_id.first_contact_hours_a", readonly=False)
     first_contact_hours_b = fields.Integer(related="company_id.first_contact_hours_b", readonly=False)
     first_contact_hours_c = fields.Integer(related="company_id.first_contact_hours_c", readonly=False)
+    customer_stale_days = fields.Integer(related="company_id.customer_stale_days", readonly=False)

@@ -1,0 +1,247 @@
+import logging
+from datetime import timedelta
+
+from odoo import api, fields, models
+from odoo.exceptions import AccessError, UserError
+from odoo.tools import SQL
+
+_logger = logging.getLogger(__name__)
+
+LEVELS = [("high", "High"), ("medium", "Medium"), ("low", "Low")]
+CUSTOMER_GRADES = [("a", "A"), ("b", "B"), ("c", "C")]
+# A change of one of these may complete what a customer code needs.
+CODE_INPUTS = {"industry_id", "state_id", "region_id", "is_company", "parent_id"}
+
+
+class ResPartner(models.Model):
+    """Customer profile: code (M-HU-001), A/B/C customer grade, sales profile, decision roles."""
+
+    _inherit = "res.partner"
+
+    # Customer code
+    region_id = fields.Many2one(
+        "crm.sales.region",
+        string="Sales region",
+        compute="_compute_region_id",
+        store=True,
+        readonly=False,
+        index="btree_not_null",
+        help="From the province, unless set by hand.",
+    )
+    customer_code = fields.Char(
+        readonly=True,
+        copy=False,
+        index="btree_not_null",
+        tracking=True,
+        help="Industry code - region code - number, given once when both are known.",
+    )
+    customer_code_prefix = fields.Char(
+        string="Code prefix", compute="_compute_customer_code_prefix", store=True, index="btree_not_null"
+    )
+    customer_code_company_id = fields.Many2one("res.company", readonly=True, copy=False)
+    company_customer_code = fields.Char(related="commercial_partner_id.customer_code", string="Company code")
+    # Customer grade
+    match_level = fields.Selection(LEVELS, tracking=True, help="How well the customer's needs match our offer.")
+    value_level = fields.Selection(LEVELS, tracking=True, help="Budget, decision level and potential of the customer.")
+    customer_grade = fields.Selection(
+        CUSTOMER_GRADES,
+        compute="_compute_customer_grade",
+        store=True,
+        index=True,
+        tracking=True,
+        help="A: high match and high value; C: a low match or value; B otherwise.",
+    )
+    last_progress_date = fields.Datetime(
+        readonly=True,
+        copy=False,
+        help="Last stage move of one of its leads, confirmed order or done activity.",
+    )
+    # Sales profile
+    employee_range = fields.Selection(
+        [("1_49", "1-49"), ("50_199", "50-199"), ("200_499", "200-499"), ("500_999", "500-999"), ("1000", "1000+")],
+        string="Employees",
+    )
+    profile_currency_id = fields.Many2one("res.currency", compute="_compute_profile_currency_id")
+    annual_revenue = fields.Monetary(currency_field="profile_currency_id")
+    expected_annual_value = fields.Monetary(currency_field="profile_currency_id")
+    established_date = fields.Date(string="Established on")
+    customer_source_id = fields.Many2one("utm.source", string="Customer source")
+    customer_first_contact_date = fields.Datetime(
+        string="First contact",
+        compute="_compute_customer_first_contact_date",
+        help="The earliest first contact of the customer's leads.",
+    )
+    need_tag_ids = fields.Many2many("crm.need.tag", string="Needs")
+    decision_role = fields.Selection(
+        [
+            ("decision_maker", "Decision maker"),
+            ("influencer", "Influencer"),
+            ("user", "User"),
+            ("gatekeeper", "Gatekeeper"),
+        ],
+        help="The contact's role in the customer's buying decision.",
+    )
+    main_contact_id = fields.Many2one("res.partner", compute="_compute_main_contact_id", string="Main contact")
+    main_contact_function = fields.Char(compute="_compute_main_contact_id", string="Contact's job position")
+
+    _sql_constraints = [
+        (
+            "customer_code_company_uniq",
+            "unique(customer_code, customer_code_company_id)",
+            "This customer code is already used in this company.",
+        ),
+    ]
+
+    @api.depends("state_id", "company_id")
+    def _compute_region_id(self):
+        Region = self.env["crm.sales.region"]
+        for partner in self:
+            partner.region_id = Region._for_state(partner.state_id, partner.company_id or self.env.company)
+
+    @api.depends("customer_code")
+    def _compute_customer_code_prefix(self):
+        for partner in self:
+            partner.customer_code_prefix = (partner.customer_code or "").rpartition("-")[0] or False
+
+    @api.depends("match_level", "value_level")
+    def _compute_customer_grade(self):
+        for partner in self:
+            levels = {partner.match_level, partner.value_level}
+            if not all(levels):
+                partner.customer_grade = False
+            elif "low" in levels:
+                partner.customer_grade = "c"
+            elif levels == {"high"}:
+                partner.customer_grade = "a"
+            else:
+                partner.customer_grade = "b"
+
+    @api.depends("company_id")
+    def _compute_profile_currency_id(self):
+        for partner in self:
+            partner.profile_currency_id = (partner.company_id or self.env.company).currency_id
+
+    def _compute_customer_first_contact_date(self):
+        leads = (
+            self.env["crm.lead"]
+            .with_context(active_test=False)
+            .search([("partner_id", "child_of", self.commercial_partner_id.ids), ("first_contact_date", "!=", False)])
+        )
+        first = {}
+        for lead in leads:
+            key = lead.partner_id.commercial_partner_id.id
+            first[key] = min(first.get(key, lead.first_contact_date), lead.first_contact_date)
+        for partner in self:
+            partner.customer_first_contact_date = first.get(partner.commercial_partner_id.id, False)
+
+    def _compute_main_contact_id(self):
+        for partner in self:
+            contacts = partner.child_ids.filtered(lambda child: child.type == "contact")
+            main = contacts.filtered(lambda child: child.decision_role == "decision_maker")[:1] or contacts[:1]
+            partner.main_contact_id = main
+            partner.main_contact_function = main.function
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        partners = super().create(vals_list)
+        partners._assign_customer_codes()
+        return partners
+
+    def write(self, vals):
+        if {"match_level", "value_level"} & set(vals):
+            self._check_level_access()
+        res = super().write(vals)
+        if CODE_INPUTS & set(vals):
+            self._assign_customer_codes()
+        return res
+
+    def _check_level_access(self):
+        """Salesmen grade their own customers; sales managers grade any."""
+        if self.env.su or self.env.user.has_group("sales_team.group_sale_manager"):
+            return
+        others = self.commercial_partner_id.filtered(lambda p: p.user_id and p.user_id != self.env.user)
+        if others:
+            raise AccessError(
+                self.env._(
+                    "You can only change the match and value levels of your own customers (not %(names)s).",
+                    names=", ".join(others.mapped("display_name")),
+                )
+            )
+
+    def _assign_customer_codes(self, force=False):
+        """Give a code to each customer company (or individual) that has an industry and a region."""
+        Sequence = self.env["crm.customer.code.sequence"]
+        for partner in self:
+            if partner.parent_id or (partner.customer_code and not force):
+                continue
+            industry_code, region_code = partner.industry_id.code, partner.region_id.code
+            if not industry_code or not region_code:
+                continue
+            prefix = f"{industry_code}-{region_code}"
+            company = partner.company_id or self.env.company
+            number = Sequence._next_number(prefix, company)
+            partner.sudo().write({"customer_code": f"{prefix}-{number:03d}", "customer_code_company_id": company.id})
+
+    def action_regenerate_customer_code(self):
+        """Sales managers: a new code from the current industry and region."""
+        if not self.env.user.has_group("sales_team.group_sale_manager"):
+            raise AccessError(self.env._("Only sales managers can regenerate customer codes."))
+        for partner in self:
+            if not partner.industry_id.code or not partner.region_id.code:
+                raise UserError(
+                    self.env._(
+                        "%(name)s needs an industry with a code and a sales region before it can get a code.",
+                        name=partner.display_name,
+                    )
+                )
+        self._assign_customer_codes(force=True)
+        return True
+
+    def _mark_customer_progress(self):
+        """Record that the customers of these partners made progress now."""
+        customers = self.commercial_partner_id
+        if customers:
+            customers.sudo().write({"last_progress_date": fields.Datetime.now()})
+
+    @api.model
+    def _cron_demote_stale_customers(self, batch_size=1000):
+        """A customers without progress for the company's delay become B, with the reason in the chatter."""
+        now = fields.Datetime.now()
+        demoted = 0
+        for company in self.env["res.company"].search([]):
+            threshold = now - timedelta(days=company.customer_stale_days)
+            companies = [company.id, False] if company == self.env.company else [company.id]
+            domain = [
+                ("customer_grade", "=", "a"),
+                ("company_id", "in", companies),
+                "|",
+                ("last_progress_date", "<", threshold),
+                "&",
+                ("last_progress_date", "=", False),
+                ("create_date", "<", threshold),
+            ]
+            while partners := self.search(domain, limit=batch_size):
+                bodies = {
+                    partner.id: self.env._(
+                        "Customer grade lowered from A to B: no progress since %(date)s (more than %(days)s days).",
+                        date=fields.Date.to_string(partner.last_progress_date or partner.create_date),
+                        days=company.customer_stale_days,
+                    )
+                    for partner in partners
+                }
+                # one statement and one batch of notes, whatever the number of customers
+                # (field tracking would post a message per customer)
+                self.env.cr.execute(
+                    SQL(
+                        "UPDATE res_partner SET value_level = 'medium', customer_grade = 'b', "
+                        "write_uid = %s, write_date = %s WHERE id IN %s",
+                        self.env.uid,
+                        now,
+                        tuple(partners.ids),
+                    )
+                )
+                partners.invalidate_recordset(["value_level", "customer_grade", "write_uid", "write_date"])
+                partners._message_log_batch(bodies)
+                demoted += len(partners)
+        _logger.info("Customer grades: %s stale A customer(s) demoted to B", demoted)
+        return demoted
