@@ -23,8 +23,8 @@ class TestCustomerProfile(CrmSalesProcessCase):
         cls.it = cls.env.ref("base.res_partner_industry_J")
         cls.east = cls.env.ref("crm_sales_process.crm_sales_region_east")
         cls.zhejiang = cls.env.ref("base.state_cn_ZJ")
-        cls.env["res.partner.industry"].create({"name": "Testing", "code": "T"})
-        cls.testing = cls.env["res.partner.industry"].search([("code", "=", "T")])
+        cls.env["res.partner.industry"].create({"name": "Testing", "code": "TS"})
+        cls.testing = cls.env["res.partner.industry"].search([("code", "=", "TS")])
 
     def _customer(self, **vals):
         return self.env["res.partner"].create({"name": "杭州客户", "is_company": True, **vals})
@@ -44,10 +44,10 @@ class TestCustomerProfile(CrmSalesProcessCase):
         partner.industry_id = self.testing
         self.assertFalse(partner.customer_code, "No region yet.")
         partner.state_id = self.zhejiang
-        self.assertEqual(partner.customer_code, "T-HU-001")
+        self.assertEqual(partner.customer_code, "TS-HU-001")
         contact = self.env["res.partner"].create({"name": "周经理", "parent_id": partner.id})
         self.assertFalse(contact.customer_code, "Contacts have no code of their own…")
-        self.assertEqual(contact.company_customer_code, "T-HU-001", "…they show their company's.")
+        self.assertEqual(contact.company_customer_code, "TS-HU-001", "…they show their company's.")
 
     def test_numbering_per_prefix(self):
         region = self.env["crm.sales.region"].create({"name": "Test region", "code": "TR"})
@@ -55,7 +55,7 @@ class TestCustomerProfile(CrmSalesProcessCase):
             self._customer(industry_id=industry.id, region_id=region.id).customer_code
             for industry in (self.manufacturing, self.manufacturing, self.testing)
         ]
-        self.assertEqual(codes, ["M-TR-001", "M-TR-002", "T-TR-001"])
+        self.assertEqual(codes, ["M-TR-001", "M-TR-002", "TS-TR-001"])
 
     def test_later_edits_keep_the_code(self):
         partner = self._customer(industry_id=self.testing.id, state_id=self.zhejiang.id)
@@ -68,7 +68,7 @@ class TestCustomerProfile(CrmSalesProcessCase):
         partner.industry_id = self.manufacturing
         with self.assertRaises(AccessError):
             partner.with_user(self.rep).action_regenerate_customer_code()
-        self.assertTrue(partner.customer_code.startswith("T-HU-"))
+        self.assertTrue(partner.customer_code.startswith("TS-HU-"))
         partner.with_user(self.manager).action_regenerate_customer_code()
         self.assertTrue(partner.customer_code.startswith("M-HU-"))
         with self.assertRaises(UserError):
