@@ -1,4 +1,5 @@
 from . import (
+    comment_wizard,
     crm_customer_code_sequence,
     crm_grading_criterion,
     crm_grading_criterion_option,
@@ -18,4 +19,6 @@ from . import (
     res_partner,
     res_partner_industry,
     sale_order,
+    tier_review,
+    tier_validation,
 )
