@@ -1,19 +1,17 @@
-from odoo.tests import HttpCase, tagged
+from odoo.tests import HttpCase, new_test_user, tagged
+
+
+def _salesman(env, login, name):
+    """A salesman who logs in with his login as password; no email address, as many reps."""
+    return new_test_user(
+        env, login=login, name=name, password=login, email=False, groups="sales_team.group_sale_salesman"
+    )
 
 
 @tagged("post_install", "-at_install")
 class TestGradingTour(HttpCase):
     def test_rep_grades_a_lead_in_the_browser(self):
-        rep = self.env["res.users"].create(
-            {
-                "name": "Tour Rep",
-                "login": "csp_tour_rep",
-                "password": "csp_tour_rep",
-                "groups_id": [
-                    (6, 0, [self.env.ref("sales_team.group_sale_salesman").id, self.env.ref("base.group_user").id])
-                ],
-            }
-        )
+        rep = _salesman(self.env, "csp_tour_rep", "Tour Rep")
         lead = self.env["crm.lead"].create({"name": "Tour: 数控机床升级", "type": "opportunity", "user_id": rep.id})
         self.start_tour("/odoo", "crm_sales_process_grading_tour", login="csp_tour_rep")
         self.assertEqual(lead.grade, "a")
@@ -23,16 +21,7 @@ class TestGradingTour(HttpCase):
 @tagged("post_install", "-at_install")
 class TestStageGateTour(HttpCase):
     def test_rep_completes_the_checklist_from_the_blocked_move(self):
-        rep = self.env["res.users"].create(
-            {
-                "name": "Gate Rep",
-                "login": "csp_gate_rep",
-                "password": "csp_gate_rep",
-                "groups_id": [
-                    (6, 0, [self.env.ref("sales_team.group_sale_salesman").id, self.env.ref("base.group_user").id])
-                ],
-            }
-        )
+        rep = _salesman(self.env, "csp_gate_rep", "Gate Rep")
         self.env["crm.sales.stage.apply"]._apply_default_mapping()
         criteria = self.env["crm.grading.criterion"].search([])
         lead = self.env["crm.lead"].create(

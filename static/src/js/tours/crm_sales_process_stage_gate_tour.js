@@ -1,5 +1,5 @@
 import { registry } from "@web/core/registry";
-import { stepUtils } from "@web_tour/tour_service/tour_utils";
+import { openLeadFromPipeline } from "@crm_sales_process/js/tours/tour_steps";
 
 const WIZARD_ROWS = ".modal .o_field_widget[name=line_ids] .o_data_row";
 
@@ -19,17 +19,7 @@ function tick(index) {
 registry.category("web_tour.tours").add("crm_sales_process_stage_gate_tour", {
     url: "/odoo",
     steps: () => [
-        stepUtils.showAppsMenuItem(),
-        {
-            content: "open the CRM app",
-            trigger: '.o_app[data-menu-xmlid="crm.crm_menu_root"]',
-            run: "click",
-        },
-        {
-            content: "open the lead",
-            trigger: ".o_kanban_record:contains(Gate tour lead)",
-            run: "click",
-        },
+        ...openLeadFromPipeline("Gate tour lead"),
         {
             content: "move it to Solution from the status bar",
             trigger: ".o_statusbar_status button:contains(Solution)",

@@ -1,5 +1,5 @@
 import { registry } from "@web/core/registry";
-import { stepUtils } from "@web_tour/tour_service/tour_utils";
+import { openLeadFromPipeline } from "@crm_sales_process/js/tours/tour_steps";
 
 const GRADING = ".o_field_widget[name=grading_line_ids]";
 
@@ -32,17 +32,7 @@ function answer(index, answer) {
 registry.category("web_tour.tours").add("crm_sales_process_grading_tour", {
     url: "/odoo",
     steps: () => [
-        stepUtils.showAppsMenuItem(),
-        {
-            content: "open the CRM app",
-            trigger: '.o_app[data-menu-xmlid="crm.crm_menu_root"]',
-            run: "click",
-        },
-        {
-            content: "open the lead",
-            trigger: ".o_kanban_record:contains(数控机床升级)",
-            run: "click",
-        },
+        ...openLeadFromPipeline("数控机床升级"),
         {
             content: "the grading tab lists the five questions",
             trigger: `${GRADING} .o_data_row:eq(4)`,
