@@ -16,6 +16,7 @@
         "sale_tier_validation",
     ],
     "data": [
+        "security/crm_sales_process_groups.xml",
         "security/ir.model.access.csv",
         "security/crm_sales_process_security.xml",
         "data/crm_grading_criterion_data.xml",
@@ -42,6 +43,7 @@
     ],
     "demo": [
         "demo/crm_sales_process_demo.xml",
+        "demo/crm_pipeline_demo.xml",
     ],
     "assets": {
         "web.assets_tests": [
