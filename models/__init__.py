@@ -1,3 +1,4 @@
+from . import crm_signed_document_mixin  # isort: skip (inherited by the documents below)
 from . import (
     comment_wizard,
     crm_customer_code_sequence,
@@ -8,6 +9,8 @@ from . import (
     crm_lead_grading_line,
     crm_lead_stage_history,
     crm_need_tag,
+    crm_negotiation_minutes,
+    crm_negotiation_minutes_term,
     crm_sales_region,
     crm_stage,
     crm_stage_checklist_item,

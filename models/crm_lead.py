@@ -15,7 +15,14 @@ _logger = logging.getLogger(__name__)
 GRADES = [("a", "A"), ("b", "B"), ("c", "C")]
 GRADE_RANK = {"c": 1, "b": 2, "a": 3}
 # Lead fields the evidence-backed checklist outputs look at.
-CHECKLIST_EVIDENCE_DEPENDS = ("source_id", "user_id", "grading_complete", "first_contact_date", "order_ids.state")
+CHECKLIST_EVIDENCE_DEPENDS = (
+    "source_id",
+    "user_id",
+    "grading_complete",
+    "first_contact_date",
+    "order_ids.state",
+    "negotiation_minutes_ids.state",
+)
 FIRST_CONTACT_STATES = {"pending": "Pending", "on_time": "On time", "late": "Late", "overdue": "Overdue"}
 # Fields the grading computes; nobody writes them by hand, import or RPC.
 GRADING_COMPUTED_FIELDS = {"grading_score", "grading_complete", "grade"}
@@ -92,10 +99,21 @@ class CrmLead(models.Model):
         help="The lead stayed longer in its stage than the stage allows.",
     )
     stalled_reminded_stage_id = fields.Many2one("crm.stage", copy=False, readonly=True)
+    # Negotiation
+    negotiation_minutes_ids = fields.One2many("crm.negotiation.minutes", "lead_id", string="Negotiation minutes")
+    negotiation_minutes_count = fields.Integer(compute="_compute_negotiation_minutes_count")
 
     # ------------------------------------------------------------------
     # Computes
     # ------------------------------------------------------------------
+
+    @api.depends("negotiation_minutes_ids")
+    def _compute_negotiation_minutes_count(self):
+        counts = dict(
+            self.env["crm.negotiation.minutes"]._read_group([("lead_id", "in", self.ids)], ["lead_id"], ["__count"])
+        )
+        for lead in self:
+            lead.negotiation_minutes_count = counts.get(lead._origin, 0)
 
     # Answers re-grade their lead through the ORM. Configuration changes (points,
     # archived criteria, thresholds, deadlines) re-grade in SQL: see _regrade().
@@ -301,6 +319,18 @@ class CrmLead(models.Model):
             "domain": [("lead_id", "=", self.id)],
             "context": {"default_lead_id": self.id, "search_default_groupby_stage": 1},
         }
+
+    def action_open_negotiation_minutes(self):
+        """The lead's negotiation minutes; a new one starts with the lead's customer and quotation."""
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id("crm_sales_process.crm_negotiation_minutes_action")
+        action["domain"] = [("lead_id", "=", self.id)]
+        action["context"] = {
+            "default_lead_id": self.id,
+            "default_order_id": self.order_ids.filtered(lambda order: order.state != "cancel")[:1].id,
+            "default_customer_attendee_ids": self.partner_id.ids,
+        }
+        return action
 
     def action_mark_invalid(self):
         """Open the core lost wizard with the "Invalid lead" reason selected."""
@@ -552,6 +582,12 @@ class CrmLead(models.Model):
             .sudo()
             ._read_group([("opportunity_id", "in", self.ids)], ["opportunity_id", "state"])
         }
+        signed_minutes = {
+            lead.id
+            for [lead] in self.env["crm.negotiation.minutes"]
+            .sudo()
+            ._read_group([("lead_id", "in", self.ids), ("state", "=", "signed")], ["lead_id"])
+        }
         evidence = {
             "manual": lambda line: line.manual_done,
             "attachment": lambda line: bool(line.attachment_ids),
@@ -563,6 +599,7 @@ class CrmLead(models.Model):
                 (line.lead_id.id, state) in order_states for state in ("draft", "sent", "sale")
             ),
             "order_confirmed": lambda line: (line.lead_id.id, "sale") in order_states,
+            "minutes_signed": lambda line: line.lead_id.id in signed_minutes,
         }
         lines_by_lead, done = {}, set()
         for line in lines:

@@ -1,0 +1,89 @@
+from werkzeug.exceptions import Forbidden, NotFound
+
+from odoo import http
+from odoo.exceptions import UserError, ValidationError
+from odoo.http import request
+from odoo.tools import consteq, is_html_empty
+
+# portal path segment -> model of the customer-signed documents served here
+SIGNED_DOCUMENT_ROUTES = {
+    "negotiation_minutes": "crm.negotiation.minutes",
+}
+KINDS = ", ".join(SIGNED_DOCUMENT_ROUTES)
+
+
+class SignedDocumentPortal(http.Controller):
+    """The customer reads and signs a document through the link emailed to him.
+
+    Only the document's token opens it: a wrong or missing token answers 404
+    whatever the document, so the link reveals nothing about other documents.
+    A logged-in portal user may only sign for his own company.
+    """
+
+    def _signed_document(self, kind, document_id, access_token):
+        model = SIGNED_DOCUMENT_ROUTES.get(kind)
+        if not model or not access_token:
+            raise NotFound()
+        document = request.env[model].sudo().browse(document_id).exists()
+        if not document or not document.access_token or not consteq(document.access_token, access_token):
+            raise NotFound()
+        user = request.env.user
+        if user.share and not user._is_public():
+            own = user.partner_id.commercial_partner_id
+            if document.partner_id.commercial_partner_id != own:
+                raise Forbidden()
+        return document
+
+    @http.route(f"/my/<any({KINDS}):kind>/<int:document_id>", type="http", auth="public", website=True)
+    def signed_document_page(self, kind, document_id, access_token=None, report_type=None, download=False, **kw):
+        document = self._signed_document(kind, document_id, access_token)
+        if report_type == "pdf":
+            if document.signed_pdf_id:
+                content = document.signed_pdf_id.raw
+            else:
+                content = (
+                    request.env["ir.actions.report"].sudo()._render_qweb_pdf(document._signed_report, document.ids)[0]
+                )
+            disposition = "attachment" if download else "inline"
+            return request.make_response(
+                content,
+                headers=[
+                    ("Content-Type", "application/pdf"),
+                    ("Content-Disposition", f'{disposition}; filename="{document.name}.pdf"'),
+                ],
+            )
+        return request.render(
+            "crm_sales_process.portal_signed_document",
+            {
+                "document": document,
+                "kind": kind,
+                "content_template": document._portal_content_template(),
+                "res_company": document.company_id,
+                "message": kw.get("message"),
+                "is_html_empty": is_html_empty,
+            },
+        )
+
+    @http.route(f"/my/<any({KINDS}):kind>/<int:document_id>/sign", type="json", auth="public", website=True)
+    def signed_document_sign(self, kind, document_id, access_token=None, name=None, signature=None):
+        access_token = access_token or request.httprequest.args.get("access_token")
+        document = self._signed_document(kind, document_id, access_token)
+        if not document._signed_can_sign():
+            return {"error": request.env._("This document cannot be signed: it is already signed or was withdrawn.")}
+        if not signature:
+            return {"error": request.env._("Please draw your signature.")}
+        try:
+            document._sign(
+                name,
+                signature,
+                ip=request.httprequest.remote_addr,
+                user_agent=request.httprequest.user_agent.string,
+                author=document.partner_id if request.env.user._is_public() else request.env.user.partner_id,
+            )
+        except (UserError, ValidationError) as error:
+            request.env.cr.rollback()
+            return {"error": error.args[0]}
+        except (TypeError, ValueError):
+            request.env.cr.rollback()
+            return {"error": request.env._("The signature could not be read. Please sign again.")}
+        return {"force_refresh": True, "redirect_url": document.get_portal_url(query_string="&message=sign_ok")}

@@ -1,0 +1,384 @@
+import base64
+import hashlib
+import json
+
+from odoo import api, fields, models
+from odoo.exceptions import UserError
+from odoo.tools import SQL
+
+# Fields the signature itself consists of; only ``_sign`` writes them.
+SIGNATURE_FIELDS = frozenset(
+    {
+        "signature",
+        "signed_by",
+        "signed_on",
+        "signed_hash",
+        "signer_ip",
+        "signer_user_agent",
+        "signed_on_site",
+        "signed_on_site_user_id",
+        "signed_pdf_id",
+    }
+)
+
+
+class SigningGuard:
+    """Marks the write made by ``_sign`` itself. A context value of this class
+    cannot come from RPC (JSON only), so a client cannot forge a signature."""
+
+    __slots__ = ()
+
+
+SIGNING = SigningGuard()
+
+
+class CrmSignedDocumentMixin(models.AbstractModel):
+    """A document the customer signs: on the portal through its token link, or on
+    site on the rep's device.
+
+    Consumers set ``_signed_content_fields`` (header fields) and
+    ``_signed_line_fields`` ({one2many: line fields}): that content is frozen from
+    the moment it is ready to sign (``_signed_lock_states``), fingerprinted at
+    signing (``signed_hash``) and can be checked later with
+    ``action_verify_signature``. Override ``_on_signed`` for what signing does to
+    other records, and set ``_signed_report`` to the report attached once signed.
+    Lines use ``crm.signed.document.line.mixin``.
+    """
+
+    _name = "crm.signed.document.mixin"
+    _inherit = ["portal.mixin"]
+    _description = "Customer-Signed Document"
+
+    _signed_content_fields = ()
+    _signed_line_fields = {}
+    _signed_report = None
+    _signed_content_template = None
+    # states in which the customer may sign, and in which the content is frozen
+    _signed_signable_states = ("confirmed",)
+    _signed_lock_states = ("confirmed", "signed")
+    _signed_state = "signed"
+
+    signature = fields.Image(copy=False, attachment=True, max_width=1024, max_height=1024, readonly=True)
+    signed_by = fields.Char(copy=False, readonly=True, help="Name of the person who signed, as typed.")
+    signed_on = fields.Datetime(copy=False, readonly=True)
+    signed_hash = fields.Char(
+        string="Content fingerprint",
+        copy=False,
+        readonly=True,
+        help="SHA-256 of the signed content, the signer's name, the date and the signature image.",
+    )
+    signer_ip = fields.Char(string="Signer IP address", copy=False, readonly=True)
+    signer_user_agent = fields.Char(string="Signer browser", copy=False, readonly=True)
+    signed_on_site = fields.Boolean(copy=False, readonly=True, help="Signed on the salesperson's device.")
+    signed_on_site_user_id = fields.Many2one("res.users", string="Signing hosted by", copy=False, readonly=True)
+    signed_pdf_id = fields.Many2one("ir.attachment", string="Signed PDF", copy=False, readonly=True)
+    is_signed = fields.Boolean(compute="_compute_is_signed")
+
+    @api.depends("signed_on")
+    def _compute_is_signed(self):
+        for document in self:
+            document.is_signed = bool(document.signed_on)
+
+    # ------------------------------------------------------------------
+    # Freezing the content
+    # ------------------------------------------------------------------
+
+    def _signed_frozen_fields(self):
+        """Fields nobody may write once the document is ready to sign or signed."""
+        return set(self._signed_content_fields) | set(self._signed_line_fields)
+
+    def _signed_is_locked(self):
+        return self.state in self._signed_lock_states or bool(self.signed_on)
+
+    def _signed_check_writable(self, field_names):
+        """Refuse changes to the signed content of locked documents."""
+        frozen = self._signed_frozen_fields() & set(field_names)
+        if not frozen:
+            return
+        for document in self:
+            if document._signed_is_locked():
+                if document.signed_on:
+                    raise UserError(
+                        self.env._(
+                            "%(document)s is signed by the customer: its content cannot be changed. "
+                            "Make a new version instead.",
+                            document=document.display_name,
+                        )
+                    )
+                raise UserError(
+                    self.env._(
+                        "%(document)s is waiting for the customer's signature: set it back to draft "
+                        "to change its content.",
+                        document=document.display_name,
+                    )
+                )
+
+    def _signed_refuse_forgery(self, vals):
+        if self.env.context.get("crm_signing") is SIGNING:
+            return
+        if SIGNATURE_FIELDS & set(vals) or vals.get("state") == self._signed_state:
+            raise UserError(
+                self.env._(
+                    "Only the customer's signature, on the portal or on site, signs a document "
+                    "and records who signed it."
+                )
+            )
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        for vals in vals_list:
+            self._signed_refuse_forgery(vals)
+        return super().create(vals_list)
+
+    def write(self, vals):
+        self._signed_refuse_forgery(vals)
+        if self.env.context.get("crm_signing") is not SIGNING:
+            self._signed_check_writable(vals)
+            if "state" in vals and any(document.signed_on for document in self):
+                raise UserError(self.env._("A signed document stays signed. Make a new version instead."))
+        return super().write(vals)
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_except_signed(self):
+        signed = self.filtered("signed_on")
+        if signed:
+            raise UserError(
+                self.env._(
+                    "%(document)s is signed by the customer and is kept as evidence: it cannot be deleted.",
+                    document=signed[0].display_name,
+                )
+            )
+
+    # ------------------------------------------------------------------
+    # Fingerprint
+    # ------------------------------------------------------------------
+
+    @api.model
+    def _signed_value(self, field, value):
+        """A JSON-stable rendering of one field value."""
+        if field.type == "many2one":
+            return value.id or None
+        if field.type in ("one2many", "many2many"):
+            return sorted(value.ids)
+        if field.type in ("date", "datetime"):
+            return value.isoformat() if value else None
+        if field.type in ("float", "monetary"):
+            return f"{value or 0.0:.6f}"
+        if field.type == "html":
+            return str(value or "")
+        return value if value not in (None, False) else None
+
+    def _signed_content(self):
+        """The canonical content the customer signs: header fields and lines."""
+        self.ensure_one()
+        content = {
+            name: self._signed_value(self._fields[name], self[name]) for name in sorted(self._signed_content_fields)
+        }
+        for line_field, names in sorted(self._signed_line_fields.items()):
+            lines = self[line_field].sorted("id")
+            content[line_field] = [
+                {"id": line.id, **{name: self._signed_value(line._fields[name], line[name]) for name in names}}
+                for line in lines
+            ]
+        return content
+
+    def _signed_compute_hash(self):
+        self.ensure_one()
+        image = base64.b64decode(self.signature or b"")
+        payload = {
+            "model": self._name,
+            "id": self.id,
+            "content": self._signed_content(),
+            "signed_by": self.signed_by or "",
+            "signed_on": self.signed_on.isoformat() if self.signed_on else "",
+            "signature": hashlib.sha256(image).hexdigest(),
+        }
+        canonical = json.dumps(payload, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+        return hashlib.sha256(canonical.encode()).hexdigest()
+
+    def _signed_is_intact(self):
+        """Compare the fingerprint with the content as stored now in the database."""
+        self.ensure_one()
+        self.env.invalidate_all()
+        return bool(self.signed_hash) and self._signed_compute_hash() == self.signed_hash
+
+    # ------------------------------------------------------------------
+    # Signing
+    # ------------------------------------------------------------------
+
+    def _signed_can_sign(self):
+        return not self.signed_on and self.state in self._signed_signable_states
+
+    def _sign(self, name, signature, *, ip=None, user_agent=None, on_site_user=None, author=None):
+        """Record the customer's signature, fingerprint the content and attach the signed PDF.
+
+        Called with the rights of the caller's route (portal: sudo after the token
+        check; on site: the salesperson's). The row lock makes a second, concurrent
+        signature wait and then find the document signed.
+        """
+        self.ensure_one()
+        self.env.cr.execute(SQL("SELECT id FROM %s WHERE id = %s FOR UPDATE", SQL.identifier(self._table), self.id))
+        self.invalidate_recordset()
+        if self.signed_on:
+            raise UserError(self.env._("%(document)s is already signed.", document=self.display_name))
+        if not self._signed_can_sign():
+            raise UserError(
+                self.env._("%(document)s is not ready for the customer's signature.", document=self.display_name)
+            )
+        name = (name or "").strip()
+        if not name or not signature:
+            raise UserError(self.env._("The signer's name and signature are both required."))
+        signing = self.with_context(crm_signing=SIGNING)
+        signing.write(
+            {
+                "signature": signature,
+                "signed_by": name,
+                "signed_on": fields.Datetime.now(),
+                "signer_ip": (ip or "")[:64] or False,
+                "signer_user_agent": (user_agent or "")[:512] or False,
+                "signed_on_site": bool(on_site_user),
+                "signed_on_site_user_id": on_site_user.id if on_site_user else False,
+                "state": self._signed_state,
+            }
+        )
+        self.env.flush_all()
+        signing.write({"signed_hash": self._signed_compute_hash()})
+        attachment = self._signed_attach_pdf()
+        signing.write({"signed_pdf_id": attachment.id if attachment else False})
+        self._on_signed()
+        body = (
+            self.env._("Signed on site by %(name)s, with %(user)s.", name=name, user=on_site_user.name)
+            if on_site_user
+            else self.env._("Signed by %(name)s on the customer portal.", name=name)
+        )
+        self.message_post(
+            body=body,
+            attachment_ids=attachment.ids,
+            author_id=author.id if author else None,
+            # the customer's own signature notifies the followers; an on-site one is a note
+            subtype_xmlid="mail.mt_note" if on_site_user else "mail.mt_comment",
+        )
+        return True
+
+    def _signed_attach_pdf(self):
+        """Render the signed document once and keep the file with the record."""
+        if not self._signed_report:
+            return self.env["ir.attachment"]
+        # Odoo renders HTML instead of running wkhtmltopdf when it runs tests
+        content, report_format = self.env["ir.actions.report"].sudo()._render_qweb_pdf(self._signed_report, self.ids)
+        extension = "pdf" if report_format == "pdf" else "html"
+        return (
+            self.env["ir.attachment"]
+            .sudo()
+            .create(
+                {
+                    "name": f"{self.display_name} - {self.signed_by}.{extension}",
+                    "raw": content,
+                    "res_model": self._name,
+                    "res_id": self.id,
+                    "mimetype": "application/pdf" if extension == "pdf" else "text/html",
+                }
+            )
+        )
+
+    def _portal_content_template(self):
+        """The QWeb template showing the content, shared by the portal page and the PDF."""
+        return self._signed_content_template
+
+    def _on_signed(self):
+        """Hook: what the customer's signature changes elsewhere (e.g. needs confirmed)."""
+
+    # ------------------------------------------------------------------
+    # Actions
+    # ------------------------------------------------------------------
+
+    def action_sign_on_site(self):
+        """Open the signature pad for the customer on the salesperson's device."""
+        self.ensure_one()
+        self.check_access("write")
+        if not self._signed_can_sign():
+            raise UserError(
+                self.env._(
+                    "%(document)s cannot be signed now: confirm it first; a document is signed only once.",
+                    document=self.display_name,
+                )
+            )
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Sign on Site"),
+            "res_model": "crm.signature.wizard",
+            "view_mode": "form",
+            "target": "new",
+            "context": {
+                "default_res_model": self._name,
+                "default_res_id": self.id,
+                "default_signed_by": self.partner_id.name,
+            },
+        }
+
+    def action_verify_signature(self):
+        """Tell the user whether the signed content is still exactly what was signed."""
+        self.ensure_one()
+        if not self.signed_on:
+            raise UserError(self.env._("%(document)s is not signed yet.", document=self.display_name))
+        if self._signed_is_intact():
+            message = self.env._(
+                "Intact: the content of %(document)s is exactly what %(name)s signed on %(date)s.",
+                document=self.display_name,
+                name=self.signed_by,
+                date=fields.Datetime.to_string(self.signed_on),
+            )
+            kind = "success"
+        else:
+            message = self.env._(
+                "Altered: the content of %(document)s no longer matches what the customer signed. "
+                "It was changed outside the application; the signed PDF holds the original.",
+                document=self.display_name,
+            )
+            kind = "danger"
+            self.message_post(body=message, subtype_xmlid="mail.mt_note")
+        return {
+            "type": "ir.actions.client",
+            "tag": "display_notification",
+            "params": {"message": message, "type": kind, "sticky": kind == "danger"},
+        }
+
+    def action_download_signed_pdf(self):
+        self.ensure_one()
+        if not self.signed_pdf_id:
+            raise UserError(self.env._("%(document)s has no signed PDF.", document=self.display_name))
+        return {
+            "type": "ir.actions.act_url",
+            "url": f"/web/content/{self.signed_pdf_id.id}?download=true",
+            "target": "self",
+        }
+
+
+class CrmSignedDocumentLineMixin(models.AbstractModel):
+    """Lines of a signed document: frozen with their document."""
+
+    _name = "crm.signed.document.line.mixin"
+    _description = "Customer-Signed Document Line"
+    _signed_document_field = None
+
+    def _signed_check_document(self, documents=None):
+        documents = documents if documents is not None else self[self._signed_document_field]
+        for document in documents:
+            document._signed_check_writable(document._signed_line_fields)
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        lines = super().create(vals_list)
+        self._signed_check_document(lines[self._signed_document_field])
+        return lines
+
+    def write(self, vals):
+        self._signed_check_document()
+        result = super().write(vals)
+        if self._signed_document_field in vals:
+            self._signed_check_document()
+        return result
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_except_signed_document(self):
+        self._signed_check_document()
