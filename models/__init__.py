@@ -9,6 +9,7 @@ from . import (
     crm_lead_stage_history,
     crm_need_tag,
     crm_sales_region,
+    crm_solution_review,
     crm_stage,
     crm_stage_checklist_item,
     mail_activity,
@@ -19,6 +20,7 @@ from . import (
     res_partner,
     res_partner_industry,
     sale_order,
+    tier_definition,
     tier_review,
     tier_validation,
 )

@@ -15,7 +15,14 @@ _logger = logging.getLogger(__name__)
 GRADES = [("a", "A"), ("b", "B"), ("c", "C")]
 GRADE_RANK = {"c": 1, "b": 2, "a": 3}
 # Lead fields the evidence-backed checklist outputs look at.
-CHECKLIST_EVIDENCE_DEPENDS = ("source_id", "user_id", "grading_complete", "first_contact_date", "order_ids.state")
+CHECKLIST_EVIDENCE_DEPENDS = (
+    "source_id",
+    "user_id",
+    "grading_complete",
+    "first_contact_date",
+    "order_ids.state",
+    "solution_review_ids.state",
+)
 FIRST_CONTACT_STATES = {"pending": "Pending", "on_time": "On time", "late": "Late", "overdue": "Overdue"}
 # Fields the grading computes; nobody writes them by hand, import or RPC.
 GRADING_COMPUTED_FIELDS = {"grading_score", "grading_complete", "grade"}
@@ -92,6 +99,9 @@ class CrmLead(models.Model):
         help="The lead stayed longer in its stage than the stage allows.",
     )
     stalled_reminded_stage_id = fields.Many2one("crm.stage", copy=False, readonly=True)
+    # Solution reviews (方案审核表)
+    solution_review_ids = fields.One2many("crm.solution.review", "lead_id", string="Solution reviews")
+    solution_review_count = fields.Integer(compute="_compute_solution_review_count")
 
     # ------------------------------------------------------------------
     # Computes
@@ -185,6 +195,14 @@ class CrmLead(models.Model):
             ]
             finished = sum(line.id in done for line in required)
             lead.checklist_progress = round(100 * finished / len(required)) if required else 100
+
+    @api.depends("solution_review_ids")
+    def _compute_solution_review_count(self):
+        counts = dict(
+            self.env["crm.solution.review"]._read_group([("lead_id", "in", self.ids)], ["lead_id"], ["__count"])
+        )
+        for lead in self:
+            lead.solution_review_count = counts.get(lead, 0)
 
     @api.depends("stage_id.max_days", "date_last_stage_update")
     def _compute_is_stalled(self):
@@ -301,6 +319,26 @@ class CrmLead(models.Model):
             "domain": [("lead_id", "=", self.id)],
             "context": {"default_lead_id": self.id, "search_default_groupby_stage": 1},
         }
+
+    def action_request_solution_review(self):
+        """A draft solution review of the lead's latest quotation, to describe and submit."""
+        self.ensure_one()
+        orders = self.order_ids.filtered(lambda order: order.state != "cancel")
+        quotation = (orders.filtered(lambda order: order.state in ("draft", "sent")) or orders).sorted("id")[-1:]
+        review = self.env["crm.solution.review"].create({"lead_id": self.id, "order_id": quotation.id})
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": "crm.solution.review",
+            "res_id": review.id,
+            "view_mode": "form",
+        }
+
+    def action_view_solution_reviews(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id("crm_sales_process.crm_solution_review_action")
+        action["domain"] = [("lead_id", "=", self.id)]
+        action["context"] = {"default_lead_id": self.id}
+        return action
 
     def action_mark_invalid(self):
         """Open the core lost wizard with the "Invalid lead" reason selected."""
@@ -541,7 +579,7 @@ class CrmLead(models.Model):
     # ------------------------------------------------------------------
 
     def _checklist_state(self):
-        """The leads' checklist lines and which are done, read in two queries.
+        """The leads' checklist lines and which are done, read in three queries.
 
         Returns ({lead id: [lines]}, {ids of the done lines}).
         """
@@ -551,6 +589,12 @@ class CrmLead(models.Model):
             for lead, state in self.env["sale.order"]
             .sudo()
             ._read_group([("opportunity_id", "in", self.ids)], ["opportunity_id", "state"])
+        }
+        approved_reviews = {
+            lead.id
+            for [lead] in self.env["crm.solution.review"]
+            .sudo()
+            ._read_group([("lead_id", "in", self.ids), ("state", "=", "approved")], ["lead_id"])
         }
         evidence = {
             "manual": lambda line: line.manual_done,
@@ -563,6 +607,7 @@ class CrmLead(models.Model):
                 (line.lead_id.id, state) in order_states for state in ("draft", "sent", "sale")
             ),
             "order_confirmed": lambda line: (line.lead_id.id, "sale") in order_states,
+            "solution_review": lambda line: line.lead_id.id in approved_reviews,
         }
         lines_by_lead, done = {}, set()
         for line in lines:

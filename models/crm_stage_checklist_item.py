@@ -9,6 +9,7 @@ EVIDENCE = [
     ("first_contact", "First contact made"),
     ("quotation", "Quotation exists"),
     ("order_confirmed", "Order confirmed"),
+    ("solution_review", "Solution review approved"),
 ]
 
 
