@@ -121,6 +121,13 @@ class CrmSolutionReview(models.Model):
         for review in self.filtered(lambda review: review.state != "to_review"):
             review.can_review = False
 
+    def _check_tier_state_transition(self, vals):
+        # leaving review for "rejected" is a decision, not an edit under validation (write()
+        # lets it through only when a tier was rejected)
+        if vals.get(self._state_field) == "rejected":
+            return False
+        return super()._check_tier_state_transition(vals)
+
     def _add_tier_validation_buttons(self, node, params):
         """The header's own buttons (Submit, Withdraw, Reset) request and restart the validation."""
         return etree.fromstring('<div><field name="validation_status" invisible="1"/></div>')
