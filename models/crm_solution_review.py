@@ -117,9 +117,10 @@ class CrmSolutionReview(models.Model):
 
     @api.depends("state")
     def _compute_can_review(self):
-        super()._compute_can_review()
+        res = super()._compute_can_review()
         for review in self.filtered(lambda review: review.state != "to_review"):
             review.can_review = False
+        return res
 
     def _check_tier_state_transition(self, vals):
         # leaving review for "rejected" is a decision, not an edit under validation (write()
