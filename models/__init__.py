@@ -12,6 +12,7 @@ from . import (
     crm_negotiation_minutes,
     crm_negotiation_minutes_term,
     crm_sales_region,
+    crm_solution_review,
     crm_stage,
     crm_stage_checklist_item,
     mail_activity,
@@ -22,6 +23,7 @@ from . import (
     res_partner,
     res_partner_industry,
     sale_order,
+    tier_definition,
     tier_review,
     tier_validation,
 )

@@ -22,6 +22,7 @@ CHECKLIST_EVIDENCE_DEPENDS = (
     "first_contact_date",
     "order_ids.state",
     "negotiation_minutes_ids.state",
+    "solution_review_ids.state",
 )
 FIRST_CONTACT_STATES = {"pending": "Pending", "on_time": "On time", "late": "Late", "overdue": "Overdue"}
 # Fields the grading computes; nobody writes them by hand, import or RPC.
@@ -102,6 +103,9 @@ class CrmLead(models.Model):
     # Negotiation
     negotiation_minutes_ids = fields.One2many("crm.negotiation.minutes", "lead_id", string="Negotiation minutes")
     negotiation_minutes_count = fields.Integer(compute="_compute_negotiation_minutes_count")
+    # Solution reviews (方案审核表)
+    solution_review_ids = fields.One2many("crm.solution.review", "lead_id", string="Solution reviews")
+    solution_review_count = fields.Integer(compute="_compute_solution_review_count")
 
     # ------------------------------------------------------------------
     # Computes
@@ -203,6 +207,14 @@ class CrmLead(models.Model):
             ]
             finished = sum(line.id in done for line in required)
             lead.checklist_progress = round(100 * finished / len(required)) if required else 100
+
+    @api.depends("solution_review_ids")
+    def _compute_solution_review_count(self):
+        counts = dict(
+            self.env["crm.solution.review"]._read_group([("lead_id", "in", self.ids)], ["lead_id"], ["__count"])
+        )
+        for lead in self:
+            lead.solution_review_count = counts.get(lead, 0)
 
     @api.depends("stage_id.max_days", "date_last_stage_update")
     def _compute_is_stalled(self):
@@ -330,6 +342,26 @@ class CrmLead(models.Model):
             "default_order_id": self.order_ids.filtered(lambda order: order.state != "cancel")[:1].id,
             "default_customer_attendee_ids": self.partner_id.ids,
         }
+        return action
+
+    def action_request_solution_review(self):
+        """A draft solution review of the lead's latest quotation, to describe and submit."""
+        self.ensure_one()
+        orders = self.order_ids.filtered(lambda order: order.state != "cancel")
+        quotation = (orders.filtered(lambda order: order.state in ("draft", "sent")) or orders).sorted("id")[-1:]
+        review = self.env["crm.solution.review"].create({"lead_id": self.id, "order_id": quotation.id})
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": "crm.solution.review",
+            "res_id": review.id,
+            "view_mode": "form",
+        }
+
+    def action_view_solution_reviews(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id("crm_sales_process.crm_solution_review_action")
+        action["domain"] = [("lead_id", "=", self.id)]
+        action["context"] = {"default_lead_id": self.id}
         return action
 
     def action_mark_invalid(self):
@@ -571,7 +603,7 @@ class CrmLead(models.Model):
     # ------------------------------------------------------------------
 
     def _checklist_state(self):
-        """The leads' checklist lines and which are done, read in two queries.
+        """The leads' checklist lines and which are done, read in three queries.
 
         Returns ({lead id: [lines]}, {ids of the done lines}).
         """
@@ -588,6 +620,12 @@ class CrmLead(models.Model):
             .sudo()
             ._read_group([("lead_id", "in", self.ids), ("state", "=", "signed")], ["lead_id"])
         }
+        approved_reviews = {
+            lead.id
+            for [lead] in self.env["crm.solution.review"]
+            .sudo()
+            ._read_group([("lead_id", "in", self.ids), ("state", "=", "approved")], ["lead_id"])
+        }
         evidence = {
             "manual": lambda line: line.manual_done,
             "attachment": lambda line: bool(line.attachment_ids),
@@ -600,6 +638,7 @@ class CrmLead(models.Model):
             ),
             "order_confirmed": lambda line: (line.lead_id.id, "sale") in order_states,
             "minutes_signed": lambda line: line.lead_id.id in signed_minutes,
+            "solution_review": lambda line: line.lead_id.id in approved_reviews,
         }
         lines_by_lead, done = {}, set()
         for line in lines:

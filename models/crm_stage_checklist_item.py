@@ -10,6 +10,7 @@ EVIDENCE = [
     ("quotation", "Quotation exists"),
     ("order_confirmed", "Order confirmed"),
     ("minutes_signed", "Negotiation minutes signed"),
+    ("solution_review", "Solution review approved"),
 ]
 
 
