@@ -58,6 +58,7 @@
     "demo": [
         "demo/crm_sales_process_demo.xml",
         "demo/crm_solution_review_demo.xml",
+        "demo/crm_negotiation_minutes_demo.xml",
         "demo/crm_pipeline_demo.xml",
     ],
     "assets": {
