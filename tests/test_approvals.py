@@ -56,6 +56,18 @@ class TestUnforgeableApprovals(CrmSalesProcessCase):
             order.with_user(self.rep).action_confirm()
         self.assertEqual(order.state, "draft")
 
+    def test_salesman_cannot_write_the_validated_state(self):
+        order = self._order()
+        with self.assertRaises(ValidationError):
+            order.with_user(self.rep).write({"state": "sale"})
+        for key in ("skip_validation_check", "skip_check_state_condition"):
+            with self.subTest(key=key), self.assertRaises(ValidationError):
+                order.with_user(self.rep).with_context(**{key: True}).write({"state": "sale"})
+        self.assertEqual(order.state, "draft")
+        with self.assertRaises(ValidationError):
+            order.with_user(self.rep).action_confirm()
+        self.assertEqual(order.state, "draft")
+
     def test_skip_keys_from_a_client_are_ignored(self):
         order = self._order()
         for key in ("skip_validation_check", "skip_check_state_condition"):
