@@ -6,6 +6,8 @@ from . import (
     crm_lead,
     crm_lead_checklist_line,
     crm_lead_grading_line,
+    crm_lead_need,
+    crm_lead_stakeholder,
     crm_lead_stage_history,
     crm_need_tag,
     crm_sales_region,

@@ -7,6 +7,10 @@ EVIDENCE = [
     ("owner", "Salesperson assigned"),
     ("grading", "Grading complete"),
     ("first_contact", "First contact made"),
+    ("spin", "SPIN notes written"),
+    ("budget", "Budget range given"),
+    ("stakeholders", "Decision maker in the decision chain"),
+    ("needs_confirmed", "Needs confirmed by the customer"),
     ("quotation", "Quotation exists"),
     ("order_confirmed", "Order confirmed"),
 ]
