@@ -10,6 +10,8 @@ from odoo.osv import expression
 from odoo.tools import SQL, float_round, format_amount
 from odoo.tools.mail import generate_tracking_message_id
 
+from .crm_lead_need import NeedConfirmationGuard
+
 _logger = logging.getLogger(__name__)
 
 GRADES = [("a", "A"), ("b", "B"), ("c", "C")]
@@ -360,9 +362,7 @@ class CrmLead(models.Model):
         self.check_access("write")
         without_customer = self.filtered(lambda lead: not lead.partner_id)
         if without_customer:
-            raise UserError(
-                self.env._("Set the customer of %(lead)s first.", lead=without_customer[0].display_name)
-            )
+            raise UserError(self.env._("Set the customer of %(lead)s first.", lead=without_customer[0].display_name))
         if not self._load_decision_chain():
             raise UserError(
                 self.env._(
@@ -419,6 +419,20 @@ class CrmLead(models.Model):
                         }
                     )
         return self.env["crm.lead.stakeholder"].create(vals_list)
+
+    def _merge_dependences(self, opportunities):
+        """The merged lead keeps the needs and the decision chains of the others."""
+        super()._merge_dependences(opportunities)
+        opportunities.need_ids.sudo().with_context(crm_need_confirmation=NeedConfirmationGuard()).write(
+            {"lead_id": self.id}
+        )
+        listed = self.stakeholder_ids.partner_id
+        moved = self.env["crm.lead.stakeholder"]
+        for line in opportunities.stakeholder_ids:
+            if line.partner_id not in listed:
+                listed |= line.partner_id
+                moved |= line
+        moved.sudo().write({"lead_id": self.id})
 
     # ------------------------------------------------------------------
     # Grading helpers
@@ -689,8 +703,9 @@ class CrmLead(models.Model):
             ),
             "order_confirmed": lambda line: (line.lead_id.id, "sale") in order_states,
             "stakeholders": lambda line: line.lead_id.id in with_decision_maker,
-            "needs_confirmed": lambda line: (line.lead_id.id, "confirmed") in need_states
-            and (line.lead_id.id, "draft") not in need_states,
+            "needs_confirmed": lambda line: (
+                (line.lead_id.id, "confirmed") in need_states and (line.lead_id.id, "draft") not in need_states
+            ),
             "spin": lambda line: all((line.lead_id[name] or "").strip() for name in SPIN_FIELDS),
             "budget": lambda line: line.lead_id.budget_max > 0,
         }

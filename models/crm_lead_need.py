@@ -8,9 +8,10 @@ NEED_SEQUENCE_CODE = "crm.lead.need"
 CONFIRMED_CONTENT = {"lead_id", "need_type", "description", "confirmation_method", "confirmed_by_id", "confirmed_date"}
 
 
-class NeedSignatureConfirmation:
-    """Allows ``confirmation_method = 'signature'``: only ``_mark_confirmed`` puts it in
-    the context. RPC and imports carry JSON only, so nobody can claim a signature by hand."""
+class NeedConfirmationGuard:
+    """Lets trusted server code confirm needs by signature (``_mark_confirmed``) or move
+    confirmed needs (lead merge). RPC and imports carry JSON only, so nobody can claim
+    a signature or change what the customer confirmed by hand."""
 
     __slots__ = ()
 
@@ -26,7 +27,7 @@ class CrmLeadNeed(models.Model):
     _rec_name = "code"
     _check_company_auto = True
 
-    lead_id = fields.Many2one("crm.lead", string="Lead", required=True, ondelete="cascade", index=True)
+    lead_id = fields.Many2one("crm.lead", required=True, ondelete="cascade", index=True)
     code = fields.Char(readonly=True, copy=False, index="btree_not_null")
     need_type = fields.Selection(NEED_TYPES, string="Type", required=True, default="rigid", tracking=True)
     description = fields.Text(required=True, tracking=True)
@@ -47,12 +48,14 @@ class CrmLeadNeed(models.Model):
         copy=False,
         tracking=True,
         check_company=True,
-        help="The customer's person who confirmed."
+        help="The customer's person who confirmed.",
     )
     confirmed_date = fields.Date(string="Confirmed on", copy=False)
     company_id = fields.Many2one(related="lead_id.company_id", store=True, index=True)
-    partner_id = fields.Many2one(related="lead_id.partner_id", string="Customer", store=True, index="btree_not_null")
-    user_id = fields.Many2one(related="lead_id.user_id", string="Salesperson")
+    partner_id = fields.Many2one(
+        related="lead_id.partner_id", string="Customer", store=True, index="btree_not_null", tracking=False
+    )
+    user_id = fields.Many2one(related="lead_id.user_id", string="Salesperson", tracking=False)
 
     @api.constrains("state", "confirmation_method", "confirmed_by_id", "confirmed_date")
     def _check_confirmation(self):
@@ -82,9 +85,8 @@ class CrmLeadNeed(models.Model):
     @api.model_create_multi
     def create(self, vals_list):
         self._check_signature_not_forged(vals_list)
-        needs = super().create(vals_list)
-        needs._assign_codes()
-        return needs
+        self._assign_codes(vals_list)
+        return super().create(vals_list)
 
     def write(self, vals):
         self._check_signature_not_forged([vals])
@@ -109,7 +111,7 @@ class CrmLeadNeed(models.Model):
         return super().unlink()
 
     def _is_trusted_confirmation(self):
-        return isinstance(self.env.context.get("crm_need_confirmation"), NeedSignatureConfirmation)
+        return isinstance(self.env.context.get("crm_need_confirmation"), NeedConfirmationGuard)
 
     def _check_signature_not_forged(self, vals_list):
         if self._is_trusted_confirmation():
@@ -122,14 +124,17 @@ class CrmLeadNeed(models.Model):
                 )
             )
 
-    def _assign_codes(self):
+    @api.model
+    def _assign_codes(self, vals_list):
         """XQ-00001…: each company numbers its own needs (its sequence is created on first use)."""
+        leads = self.env["crm.lead"].browse([vals["lead_id"] for vals in vals_list if vals.get("lead_id")])
+        company_of = {lead.id: lead.company_id for lead in leads}
         sequences = {}
-        for need in self:
-            company = need.company_id or self.env.company
+        for vals in vals_list:
+            company = company_of.get(vals.get("lead_id")) or self.env.company
             if company not in sequences:
                 sequences[company] = self._need_sequence(company)
-            need.code = sequences[company].next_by_id()
+            vals["code"] = sequences[company].next_by_id()
 
     @api.model
     def _need_sequence(self, company):
@@ -156,6 +161,10 @@ class CrmLeadNeed(models.Model):
             raise UserError(self.env._("Only recorded needs can be confirmed: reset the others first."))
         if len(self.lead_id) != 1:
             raise UserError(self.env._("Confirm the needs of one lead at a time."))
+        if not self.lead_id.partner_id:
+            raise UserError(
+                self.env._("Set the customer of %(lead)s before confirming its needs.", lead=self.lead_id.name)
+            )
         return {
             "type": "ir.actions.act_window",
             "name": self.env._("Confirm Needs"),
@@ -187,7 +196,7 @@ class CrmLeadNeed(models.Model):
         """
         if self.filtered(lambda need: need.state == "cancelled"):
             raise UserError(self.env._("Cancelled needs cannot be confirmed: reset them to Recorded first."))
-        self.with_context(crm_need_confirmation=NeedSignatureConfirmation()).write(
+        self.with_context(crm_need_confirmation=NeedConfirmationGuard()).write(
             {
                 "state": "confirmed",
                 "confirmation_method": method,

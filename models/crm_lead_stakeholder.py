@@ -13,7 +13,7 @@ class CrmLeadStakeholder(models.Model):
     _order = "lead_id, sequence, id"
     _check_company_auto = True
 
-    lead_id = fields.Many2one("crm.lead", string="Lead", required=True, ondelete="cascade", index=True)
+    lead_id = fields.Many2one("crm.lead", required=True, ondelete="cascade", index=True)
     partner_id = fields.Many2one("res.partner", string="Contact", required=True, check_company=True, index=True)
     sequence = fields.Integer(default=10)
     role = fields.Selection(DECISION_ROLES, help="The person's role in this buying decision.")
