@@ -422,7 +422,7 @@ class CrmLead(models.Model):
 
     def _merge_dependences(self, opportunities):
         """The merged lead keeps the needs and the decision chains of the others."""
-        super()._merge_dependences(opportunities)
+        res = super()._merge_dependences(opportunities)
         opportunities.need_ids.sudo().with_context(crm_need_confirmation=NeedConfirmationGuard()).write(
             {"lead_id": self.id}
         )
@@ -433,6 +433,7 @@ class CrmLead(models.Model):
                 listed |= line.partner_id
                 moved |= line
         moved.sudo().write({"lead_id": self.id})
+        return res
 
     # ------------------------------------------------------------------
     # Grading helpers
