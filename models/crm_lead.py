@@ -5,10 +5,12 @@ from datetime import timedelta
 from markupsafe import escape
 
 from odoo import api, fields, models
-from odoo.exceptions import RedirectWarning, UserError
+from odoo.exceptions import RedirectWarning, UserError, ValidationError
 from odoo.osv import expression
-from odoo.tools import SQL, float_round
+from odoo.tools import SQL, float_round, format_amount
 from odoo.tools.mail import generate_tracking_message_id
+
+from .crm_lead_need import NeedConfirmationGuard
 
 _logger = logging.getLogger(__name__)
 
@@ -23,7 +25,15 @@ CHECKLIST_EVIDENCE_DEPENDS = (
     "order_ids.state",
     "negotiation_minutes_ids.state",
     "solution_review_ids.state",
+    "stakeholder_ids.role",
+    "need_ids.state",
+    "spin_situation",
+    "spin_problem",
+    "spin_implication",
+    "spin_need_payoff",
+    "budget_max",
 )
+SPIN_FIELDS = ("spin_situation", "spin_problem", "spin_implication", "spin_need_payoff")
 FIRST_CONTACT_STATES = {"pending": "Pending", "on_time": "On time", "late": "Late", "overdue": "Overdue"}
 # Fields the grading computes; nobody writes them by hand, import or RPC.
 GRADING_COMPUTED_FIELDS = {"grading_score", "grading_complete", "grade"}
@@ -106,6 +116,36 @@ class CrmLead(models.Model):
     # Solution reviews (方案审核表)
     solution_review_ids = fields.One2many("crm.solution.review", "lead_id", string="Solution reviews")
     solution_review_count = fields.Integer(compute="_compute_solution_review_count")
+    # Needs discovery: SPIN notes, budget, timeline, decision chain, needs
+    spin_situation = fields.Text(string="Situation", help="The customer's current set-up, in his words.")
+    spin_problem = fields.Text(string="Problem", help="The difficulties and dissatisfactions he mentions.")
+    spin_implication = fields.Text(string="Implication", help="What these problems cost him (output, money, time).")
+    spin_need_payoff = fields.Text(string="Need-payoff", help="What solving them would be worth to him.")
+    pain_points = fields.Text(help="The problems the customer wants solved first.")
+    budget_min = fields.Monetary(string="Budget from", currency_field="company_currency")
+    budget_max = fields.Monetary(string="Budget up to", currency_field="company_currency")
+    decision_timeline = fields.Char(
+        string="Timeline", help="When the customer decides, buys and wants to go live (e.g. 6月底定标, 9月投产)."
+    )
+    stakeholder_ids = fields.One2many("crm.lead.stakeholder", "lead_id", string="Decision chain", copy=True)
+    need_ids = fields.One2many("crm.lead.need", "lead_id", string="Needs")
+    need_count = fields.Integer(compute="_compute_need_count")
+
+    @api.constrains("budget_min", "budget_max")
+    def _check_budget_range(self):
+        for lead in self:
+            if lead.budget_min < 0 or lead.budget_max < 0:
+                raise ValidationError(self.env._("A budget cannot be negative (lead %(lead)s).", lead=lead.name))
+            if lead.budget_max and lead.budget_min > lead.budget_max:
+                raise ValidationError(
+                    self.env._(
+                        "The budget of %(lead)s starts above its upper limit (%(min)s > %(max)s): "
+                        "correct the budget range.",
+                        lead=lead.name,
+                        min=format_amount(self.env, lead.budget_min, lead.company_currency),
+                        max=format_amount(self.env, lead.budget_max, lead.company_currency),
+                    )
+                )
 
     # ------------------------------------------------------------------
     # Computes
@@ -118,6 +158,12 @@ class CrmLead(models.Model):
         )
         for lead in self:
             lead.negotiation_minutes_count = counts.get(lead._origin, 0)
+
+    @api.depends("need_ids")
+    def _compute_need_count(self):
+        counts = dict(self.env["crm.lead.need"]._read_group([("lead_id", "in", self.ids)], ["lead_id"], ["__count"]))
+        for lead in self:
+            lead.need_count = counts.get(lead._origin, 0)
 
     # Answers re-grade their lead through the ORM. Configuration changes (points,
     # archived criteria, thresholds, deadlines) re-grade in SQL: see _regrade().
@@ -274,6 +320,7 @@ class CrmLead(models.Model):
                     leads.filtered(lambda lead, s=stage: lead.stage_id == s)._check_stage_gate(stage, from_start=True)
         leads._record_stage_moves({lead: (self.env["crm.stage"], False) for lead in leads if lead.stage_id})
         leads._start_grade_cadence({})
+        leads.filtered(lambda lead: lead.partner_id and not lead.stakeholder_ids)._load_decision_chain()
         return leads
 
     def write(self, vals):
@@ -294,6 +341,8 @@ class CrmLead(models.Model):
             res = super().write(vals)
         if moves:
             self.browse([lead.id for lead in moves])._record_stage_moves(moves, bypass)
+        if vals.get("partner_id"):
+            self.filtered(lambda lead: not lead.stakeholder_ids)._load_decision_chain()
         return res
 
     def _check_grading_not_written(self, vals):
@@ -364,6 +413,30 @@ class CrmLead(models.Model):
         action["context"] = {"default_lead_id": self.id}
         return action
 
+    def action_load_decision_chain(self):
+        """Add the customer's contacts that have a decision role to the decision chain."""
+        self.check_access("write")
+        without_customer = self.filtered(lambda lead: not lead.partner_id)
+        if without_customer:
+            raise UserError(self.env._("Set the customer of %(lead)s first.", lead=without_customer[0].display_name))
+        if not self._load_decision_chain():
+            raise UserError(
+                self.env._(
+                    "No new contact of %(customer)s has a decision role. Give the customer's contacts their role "
+                    "(decision maker, influencer…) or add the people here by hand.",
+                    customer=", ".join(self.partner_id.commercial_partner_id.mapped("display_name")),
+                )
+            )
+        return True
+
+    def action_open_needs(self):
+        """The lead's needs, to record, confirm and analyse."""
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id("crm_sales_process.crm_lead_need_action")
+        action["domain"] = [("lead_id", "=", self.id)]
+        action["context"] = {"default_lead_id": self.id}
+        return action
+
     def action_mark_invalid(self):
         """Open the core lost wizard with the "Invalid lead" reason selected."""
         action = self.env["ir.actions.act_window"]._for_xml_id("crm.crm_lead_lost_action")
@@ -373,6 +446,50 @@ class CrmLead(models.Model):
             "default_lost_reason_id": self.env.ref("crm_sales_process.crm_lost_reason_invalid_lead").id,
         }
         return action
+
+    # ------------------------------------------------------------------
+    # Decision chain
+    # ------------------------------------------------------------------
+
+    def _load_decision_chain(self):
+        """Create a stakeholder line for each contact of the leads' customers that has a
+        decision role and is not listed yet; returns the created lines."""
+        leads = self.filtered("partner_id")
+        if not leads:
+            return self.env["crm.lead.stakeholder"]
+        customers = leads.partner_id.commercial_partner_id
+        contacts = self.env["res.partner"].search(
+            [("commercial_partner_id", "in", customers.ids), ("decision_role", "!=", False)]
+        )
+        vals_list = []
+        for lead in leads:
+            listed = lead.stakeholder_ids.partner_id
+            for contact in contacts:
+                if contact.commercial_partner_id == lead.partner_id.commercial_partner_id and contact not in listed:
+                    vals_list.append(
+                        {
+                            "lead_id": lead.id,
+                            "partner_id": contact.id,
+                            "role": contact.decision_role,
+                            "department": contact.function,
+                        }
+                    )
+        return self.env["crm.lead.stakeholder"].create(vals_list)
+
+    def _merge_dependences(self, opportunities):
+        """The merged lead keeps the needs and the decision chains of the others."""
+        res = super()._merge_dependences(opportunities)
+        opportunities.need_ids.sudo().with_context(crm_need_confirmation=NeedConfirmationGuard()).write(
+            {"lead_id": self.id}
+        )
+        listed = self.stakeholder_ids.partner_id
+        moved = self.env["crm.lead.stakeholder"]
+        for line in opportunities.stakeholder_ids:
+            if line.partner_id not in listed:
+                listed |= line.partner_id
+                moved |= line
+        moved.sudo().write({"lead_id": self.id})
+        return res
 
     # ------------------------------------------------------------------
     # Grading helpers
@@ -626,6 +743,23 @@ class CrmLead(models.Model):
             .sudo()
             ._read_group([("lead_id", "in", self.ids), ("state", "=", "approved")], ["lead_id"])
         }
+        kinds = set(lines.item_id.mapped("evidence"))
+        with_decision_maker = set()
+        if "stakeholders" in kinds:
+            with_decision_maker = {
+                lead.id
+                for [lead] in self.env["crm.lead.stakeholder"]
+                .sudo()
+                ._read_group([("lead_id", "in", self.ids), ("role", "=", "decision_maker")], ["lead_id"])
+            }
+        need_states = set()
+        if "needs_confirmed" in kinds:
+            need_states = {
+                (lead.id, state)
+                for lead, state in self.env["crm.lead.need"]
+                .sudo()
+                ._read_group([("lead_id", "in", self.ids), ("state", "!=", "cancelled")], ["lead_id", "state"])
+            }
         evidence = {
             "manual": lambda line: line.manual_done,
             "attachment": lambda line: bool(line.attachment_ids),
@@ -639,6 +773,12 @@ class CrmLead(models.Model):
             "order_confirmed": lambda line: (line.lead_id.id, "sale") in order_states,
             "minutes_signed": lambda line: line.lead_id.id in signed_minutes,
             "solution_review": lambda line: line.lead_id.id in approved_reviews,
+            "stakeholders": lambda line: line.lead_id.id in with_decision_maker,
+            "needs_confirmed": lambda line: (
+                (line.lead_id.id, "confirmed") in need_states and (line.lead_id.id, "draft") not in need_states
+            ),
+            "spin": lambda line: all((line.lead_id[name] or "").strip() for name in SPIN_FIELDS),
+            "budget": lambda line: line.lead_id.budget_max > 0,
         }
         lines_by_lead, done = {}, set()
         for line in lines:

@@ -9,6 +9,13 @@ _logger = logging.getLogger(__name__)
 
 LEVELS = [("high", "High"), ("medium", "Medium"), ("low", "Low")]
 CUSTOMER_GRADES = [("a", "A"), ("b", "B"), ("c", "C")]
+# A contact's role in the customer's buying decision (also the role of a lead's stakeholder).
+DECISION_ROLES = [
+    ("decision_maker", "Decision maker"),
+    ("influencer", "Influencer"),
+    ("user", "User"),
+    ("gatekeeper", "Gatekeeper"),
+]
 # A change of one of these may complete what a customer code needs.
 CODE_INPUTS = {"industry_id", "state_id", "region_id", "is_company", "parent_id"}
 
@@ -73,12 +80,7 @@ class ResPartner(models.Model):
     )
     need_tag_ids = fields.Many2many("crm.need.tag", string="Needs")
     decision_role = fields.Selection(
-        [
-            ("decision_maker", "Decision maker"),
-            ("influencer", "Influencer"),
-            ("user", "User"),
-            ("gatekeeper", "Gatekeeper"),
-        ],
+        DECISION_ROLES,
         help="The contact's role in the customer's buying decision.",
     )
     main_contact_id = fields.Many2one("res.partner", compute="_compute_main_contact_id", string="Main contact")

@@ -69,7 +69,9 @@ class TestStageGate(CrmSalesProcessCase):
     def test_manual_tick_records_who_and_when(self):
         lead = self._ready_lead()
         self._tick(lead, "discovery")
-        line = lead.checklist_line_ids.filtered(lambda line: line.stage_id == self.stage["discovery"])[:1]
+        line = lead.checklist_line_ids.filtered(
+            lambda line: line.stage_id == self.stage["discovery"] and line.evidence == "manual"
+        )[:1]
         self.assertEqual(line.done_by_id, self.rep)
         self.assertTrue(line.done_date)
 
@@ -160,12 +162,24 @@ class TestStageGate(CrmSalesProcessCase):
 
     def test_wizard_ticks_inline_and_retries(self):
         lead = self._ready_lead()
+        # what discovery documents on the lead: SPIN notes, budget, a decision maker
+        decision_maker = self.env["res.partner"].create({"name": "周总", "parent_id": self.customer.id})
+        lead.write(
+            {
+                "spin_situation": "S",
+                "spin_problem": "P",
+                "spin_implication": "I",
+                "spin_need_payoff": "N",
+                "budget_max": 800000,
+                "stakeholder_ids": [Command.create({"partner_id": decision_maker.id, "role": "decision_maker"})],
+            }
+        )
         form = Form(
             self.env["crm.lead.stage.gate"]
             .with_user(self.rep)
             .with_context(default_lead_id=lead.id, default_stage_id=self.stage["solution"].id)
         )
-        self.assertEqual(len(form.line_ids), 5)
+        self.assertEqual(len(form.line_ids), 2, "Pain points and timeline are left to tick.")
         wizard = form.save()
         # what the dialog sends when the rep ticks the lines
         wizard.write({"line_ids": [Command.update(line.id, {"manual_done": True}) for line in wizard.line_ids]})

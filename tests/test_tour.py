@@ -36,11 +36,25 @@ class TestStageGateTour(HttpCase):
             }
         )
         lead.first_contact_date = lead.create_date
+        # discovery documented on the lead; the tour ticks what stays manual
+        decision_maker = self.env["res.partner"].create({"name": "Tour decision maker"})
+        lead.write(
+            {
+                "spin_situation": "S",
+                "spin_problem": "P",
+                "spin_implication": "I",
+                "spin_need_payoff": "N",
+                "budget_max": 800000,
+                "stakeholder_ids": [(0, 0, {"partner_id": decision_maker.id, "role": "decision_maker"})],
+            }
+        )
         solution = self.env.ref("crm_sales_process.crm_stage_solution")
         self.start_tour("/odoo", "crm_sales_process_stage_gate_tour", login="csp_gate_rep")
         self.assertEqual(lead.stage_id, solution)
         discovery_lines = lead.checklist_line_ids.filtered(
-            lambda line: line.stage_id == self.env.ref("crm_sales_process.crm_stage_discovery")
+            lambda line: (
+                line.stage_id == self.env.ref("crm_sales_process.crm_stage_discovery") and line.evidence == "manual"
+            )
         )
         self.assertTrue(all(discovery_lines.mapped("manual_done")))
         self.assertEqual(discovery_lines.done_by_id, rep)
