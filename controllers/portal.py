@@ -6,8 +6,10 @@ from odoo.http import request
 from odoo.tools import consteq, is_html_empty
 
 # portal path segment -> model of the customer-signed documents served here
+# (each model's ``_signed_portal_kind``)
 SIGNED_DOCUMENT_ROUTES = {
     "negotiation_minutes": "crm.negotiation.minutes",
+    "needs_confirmation": "crm.need.confirmation",
 }
 KINDS = ", ".join(SIGNED_DOCUMENT_ROUTES)
 

@@ -10,6 +10,8 @@ from . import (
     crm_lead_need,
     crm_lead_stage_history,
     crm_lead_stakeholder,
+    crm_need_confirmation,
+    crm_need_confirmation_line,
     crm_need_tag,
     crm_negotiation_minutes,
     crm_negotiation_minutes_term,

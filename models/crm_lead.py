@@ -112,10 +112,12 @@ class CrmLead(models.Model):
     stalled_reminded_stage_id = fields.Many2one("crm.stage", copy=False, readonly=True)
     # Negotiation
     negotiation_minutes_ids = fields.One2many("crm.negotiation.minutes", "lead_id", string="Negotiation minutes")
-    negotiation_minutes_count = fields.Integer(compute="_compute_negotiation_minutes_count")
+    negotiation_minutes_count = fields.Integer(compute="_compute_document_counts")
+    need_confirmation_ids = fields.One2many("crm.need.confirmation", "lead_id", string="Needs confirmation lists")
+    need_confirmation_count = fields.Integer(compute="_compute_document_counts")
     # Solution reviews (方案审核表)
     solution_review_ids = fields.One2many("crm.solution.review", "lead_id", string="Solution reviews")
-    solution_review_count = fields.Integer(compute="_compute_solution_review_count")
+    solution_review_count = fields.Integer(compute="_compute_document_counts")
     # Needs discovery: SPIN notes, budget, timeline, decision chain, needs
     spin_situation = fields.Text(string="Situation", help="The customer's current set-up, in his words.")
     spin_problem = fields.Text(string="Problem", help="The difficulties and dissatisfactions he mentions.")
@@ -129,7 +131,7 @@ class CrmLead(models.Model):
     )
     stakeholder_ids = fields.One2many("crm.lead.stakeholder", "lead_id", string="Decision chain", copy=True)
     need_ids = fields.One2many("crm.lead.need", "lead_id", string="Needs")
-    need_count = fields.Integer(compute="_compute_need_count")
+    need_count = fields.Integer(compute="_compute_document_counts")
 
     @api.constrains("budget_min", "budget_max")
     def _check_budget_range(self):
@@ -151,19 +153,18 @@ class CrmLead(models.Model):
     # Computes
     # ------------------------------------------------------------------
 
-    @api.depends("negotiation_minutes_ids")
-    def _compute_negotiation_minutes_count(self):
-        counts = dict(
-            self.env["crm.negotiation.minutes"]._read_group([("lead_id", "in", self.ids)], ["lead_id"], ["__count"])
-        )
-        for lead in self:
-            lead.negotiation_minutes_count = counts.get(lead._origin, 0)
-
-    @api.depends("need_ids")
-    def _compute_need_count(self):
-        counts = dict(self.env["crm.lead.need"]._read_group([("lead_id", "in", self.ids)], ["lead_id"], ["__count"]))
-        for lead in self:
-            lead.need_count = counts.get(lead._origin, 0)
+    @api.depends("need_ids", "need_confirmation_ids", "solution_review_ids", "negotiation_minutes_ids")
+    def _compute_document_counts(self):
+        """Smart-button counts of the lead's sales documents, one group-by per kind."""
+        for field_name, model in (
+            ("need_count", "crm.lead.need"),
+            ("need_confirmation_count", "crm.need.confirmation"),
+            ("solution_review_count", "crm.solution.review"),
+            ("negotiation_minutes_count", "crm.negotiation.minutes"),
+        ):
+            counts = dict(self.env[model]._read_group([("lead_id", "in", self.ids)], ["lead_id"], ["__count"]))
+            for lead in self:
+                lead[field_name] = counts.get(lead._origin, 0)
 
     # Answers re-grade their lead through the ORM. Configuration changes (points,
     # archived criteria, thresholds, deadlines) re-grade in SQL: see _regrade().
@@ -253,14 +254,6 @@ class CrmLead(models.Model):
             ]
             finished = sum(line.id in done for line in required)
             lead.checklist_progress = round(100 * finished / len(required)) if required else 100
-
-    @api.depends("solution_review_ids")
-    def _compute_solution_review_count(self):
-        counts = dict(
-            self.env["crm.solution.review"]._read_group([("lead_id", "in", self.ids)], ["lead_id"], ["__count"])
-        )
-        for lead in self:
-            lead.solution_review_count = counts.get(lead, 0)
 
     @api.depends("stage_id.max_days", "date_last_stage_update")
     def _compute_is_stalled(self):
@@ -381,17 +374,39 @@ class CrmLead(models.Model):
             "context": {"default_lead_id": self.id, "search_default_groupby_stage": 1},
         }
 
+    def _action_lead_documents(self, action_xmlid, **defaults):
+        """The window action of ``action_xmlid`` limited to this lead's records."""
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(action_xmlid)
+        action["domain"] = [("lead_id", "=", self.id)]
+        action["context"] = {"default_lead_id": self.id, **defaults}
+        return action
+
     def action_open_negotiation_minutes(self):
         """The lead's negotiation minutes; a new one starts with the lead's customer and quotation."""
+        return self._action_lead_documents(
+            "crm_sales_process.crm_negotiation_minutes_action",
+            default_order_id=self.order_ids.filtered(lambda order: order.state != "cancel")[:1].id,
+            default_customer_attendee_ids=self.partner_id.ids,
+        )
+
+    def action_request_need_confirmation(self):
+        """A needs confirmation list of the lead's needs, for the customer to sign."""
         self.ensure_one()
-        action = self.env["ir.actions.act_window"]._for_xml_id("crm_sales_process.crm_negotiation_minutes_action")
-        action["domain"] = [("lead_id", "=", self.id)]
-        action["context"] = {
-            "default_lead_id": self.id,
-            "default_order_id": self.order_ids.filtered(lambda order: order.state != "cancel")[:1].id,
-            "default_customer_attendee_ids": self.partner_id.ids,
+        if not self.need_ids.filtered(lambda need: need.state != "cancelled"):
+            raise UserError(
+                self.env._("Record the customer's needs on %(lead)s before asking him to confirm them.", lead=self.name)
+            )
+        confirmation = self.env["crm.need.confirmation"].create({"lead_id": self.id})
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": "crm.need.confirmation",
+            "res_id": confirmation.id,
+            "view_mode": "form",
         }
-        return action
+
+    def action_open_need_confirmations(self):
+        return self._action_lead_documents("crm_sales_process.crm_need_confirmation_action")
 
     def action_request_solution_review(self):
         """A draft solution review of the lead's latest quotation, to describe and submit."""
@@ -407,11 +422,7 @@ class CrmLead(models.Model):
         }
 
     def action_view_solution_reviews(self):
-        self.ensure_one()
-        action = self.env["ir.actions.act_window"]._for_xml_id("crm_sales_process.crm_solution_review_action")
-        action["domain"] = [("lead_id", "=", self.id)]
-        action["context"] = {"default_lead_id": self.id}
-        return action
+        return self._action_lead_documents("crm_sales_process.crm_solution_review_action")
 
     def action_load_decision_chain(self):
         """Add the customer's contacts that have a decision role to the decision chain."""
@@ -431,11 +442,7 @@ class CrmLead(models.Model):
 
     def action_open_needs(self):
         """The lead's needs, to record, confirm and analyse."""
-        self.ensure_one()
-        action = self.env["ir.actions.act_window"]._for_xml_id("crm_sales_process.crm_lead_need_action")
-        action["domain"] = [("lead_id", "=", self.id)]
-        action["context"] = {"default_lead_id": self.id}
-        return action
+        return self._action_lead_documents("crm_sales_process.crm_lead_need_action")
 
     def action_mark_invalid(self):
         """Open the core lost wizard with the "Invalid lead" reason selected."""

@@ -34,6 +34,9 @@ class CrmNegotiationMinutes(models.Model):
     _signed_line_fields = {"term_ids": ("sequence", "topic", "description", "status", "responsible", "due_date")}
     _signed_report = "crm_sales_process.crm_negotiation_minutes_report"
     _signed_content_template = "crm_sales_process.crm_negotiation_minutes_content"
+    _signed_sequence_code = "crm.negotiation.minutes"
+    _signed_portal_kind = "negotiation_minutes"
+    _signed_mail_template = "crm_sales_process.mail_template_negotiation_minutes_sign"
 
     name = fields.Char(
         string="Reference", required=True, readonly=True, copy=False, default=lambda self: self.env._("New")
@@ -120,11 +123,6 @@ class CrmNegotiationMinutes(models.Model):
             minutes.agreed_count = len(minutes.term_ids.filtered(lambda term: term.status == "agreed"))
             minutes.open_count = len(minutes.term_ids) - minutes.agreed_count
 
-    def _compute_access_url(self):
-        super()._compute_access_url()
-        for minutes in self:
-            minutes.access_url = f"/my/negotiation_minutes/{minutes.id}"
-
     @api.depends("name", "version")
     def _compute_display_name(self):
         for minutes in self:
@@ -134,46 +132,15 @@ class CrmNegotiationMinutes(models.Model):
                 else minutes.name
             )
 
-    @api.model_create_multi
-    def create(self, vals_list):
-        for vals in vals_list:
-            if not vals.get("name") or vals["name"] == self.env._("New"):
-                company = self.env["res.company"].browse(vals.get("company_id")) or self.env.company
-                vals["name"] = self.env["ir.sequence"].with_company(company).next_by_code(
-                    "crm.negotiation.minutes"
-                ) or self.env._("New")
-        return super().create(vals_list)
-
     # ------------------------------------------------------------------
     # Actions
     # ------------------------------------------------------------------
 
-    def action_confirm(self):
-        """Freeze the minutes: they are ready for the customer's signature."""
-        for minutes in self:
-            if minutes.state != "draft":
-                raise UserError(self.env._("Only draft minutes can be confirmed."))
-            if not minutes.term_ids:
-                raise UserError(
-                    self.env._(
-                        "%(minutes)s have no terms: write down what was agreed and what is still open first.",
-                        minutes=minutes.display_name,
-                    )
-                )
-        self.write({"state": "confirmed"})
-        return True
-
-    def action_draft(self):
-        if any(minutes.state not in ("confirmed", "cancelled") for minutes in self):
-            raise UserError(self.env._("Only minutes waiting for a signature or cancelled can go back to draft."))
-        self.write({"state": "draft"})
-        return True
-
-    def action_cancel(self):
-        if any(minutes.signed_on for minutes in self):
-            raise UserError(self.env._("Signed minutes cannot be cancelled: they are the record of what was agreed."))
-        self.write({"state": "cancelled"})
-        return True
+    def _signed_empty_message(self):
+        return self.env._(
+            "%(minutes)s have no terms: write down what was agreed and what is still open first.",
+            minutes=self.display_name,
+        )
 
     def action_new_version(self):
         """A new draft version copied from these minutes; unsigned minutes are replaced by it."""
@@ -195,36 +162,6 @@ class CrmNegotiationMinutes(models.Model):
             "res_id": new.id,
             "view_mode": "form",
         }
-
-    def action_send(self):
-        """Email the customer the link to read and sign the minutes."""
-        self.ensure_one()
-        if self.state == "draft":
-            self.action_confirm()
-        if self.state != "confirmed":
-            raise UserError(self.env._("Only minutes waiting for the customer's signature can be sent."))
-        self._portal_ensure_token()
-        template = self.env.ref("crm_sales_process.mail_template_negotiation_minutes_sign", raise_if_not_found=False)
-        return {
-            "type": "ir.actions.act_window",
-            "res_model": "mail.compose.message",
-            "view_mode": "form",
-            "views": [(False, "form")],
-            "target": "new",
-            "context": {
-                "default_model": self._name,
-                "default_res_ids": self.ids,
-                "default_template_id": template.id if template else False,
-                "default_composition_mode": "comment",
-                "default_email_layout_xmlid": "mail.mail_notification_layout_with_responsible_signature",
-                "mark_so_as_sent": False,
-            },
-        }
-
-    def action_preview(self):
-        """Open the customer's portal page of the minutes."""
-        self.ensure_one()
-        return {"type": "ir.actions.act_url", "target": "new", "url": self.get_portal_url()}
 
     def _get_report_base_filename(self):
         self.ensure_one()

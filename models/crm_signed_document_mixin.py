@@ -45,7 +45,9 @@ class CrmSignedDocumentMixin(models.AbstractModel):
     signing (``signed_hash``) and can be checked later with
     ``action_verify_signature``. Override ``_on_signed`` for what signing does to
     other records, and set ``_signed_report`` to the report attached once signed.
-    Lines use ``crm.signed.document.line.mixin``.
+    Lines use ``crm.signed.document.line.mixin``. Consumers have ``name``, ``state``
+    (draft / confirmed / signed / cancelled), ``partner_id``, ``user_id`` and
+    ``company_id``; ``_signed_sequence_code`` numbers them.
     """
 
     _name = "crm.signed.document.mixin"
@@ -60,6 +62,10 @@ class CrmSignedDocumentMixin(models.AbstractModel):
     _signed_signable_states = ("confirmed",)
     _signed_lock_states = ("confirmed", "signed")
     _signed_state = "signed"
+    _signed_sequence_code = None
+    # the portal page is /my/<_signed_portal_kind>/<id>; the email template asks for the signature
+    _signed_portal_kind = None
+    _signed_mail_template = None
 
     signature = fields.Image(copy=False, attachment=True, max_width=1024, max_height=1024, readonly=True)
     signed_by = fields.Char(copy=False, readonly=True, help="Name of the person who signed, as typed.")
@@ -85,6 +91,11 @@ class CrmSignedDocumentMixin(models.AbstractModel):
     # ------------------------------------------------------------------
     # Freezing the content
     # ------------------------------------------------------------------
+
+    def _compute_access_url(self):
+        super()._compute_access_url()
+        for document in self:
+            document.access_url = f"/my/{self._signed_portal_kind}/{document.id}"
 
     def _signed_frozen_fields(self):
         """Fields nobody may write once the document is ready to sign or signed."""
@@ -131,6 +142,11 @@ class CrmSignedDocumentMixin(models.AbstractModel):
     def create(self, vals_list):
         for vals in vals_list:
             self._signed_refuse_forgery(vals)
+            if self._signed_sequence_code and vals.get("name", self.env._("New")) == self.env._("New"):
+                company = self.env["res.company"].browse(vals.get("company_id")) or self.env.company
+                vals["name"] = self.env["ir.sequence"].with_company(company).next_by_code(
+                    self._signed_sequence_code
+                ) or self.env._("New")
         return super().create(vals_list)
 
     def write(self, vals):
@@ -248,7 +264,7 @@ class CrmSignedDocumentMixin(models.AbstractModel):
         signing.write({"signed_hash": self._signed_compute_hash()})
         attachment = self._signed_attach_pdf()
         signing.write({"signed_pdf_id": attachment.id if attachment else False})
-        self._on_signed()
+        self._on_signed(author=author)
         body = (
             self.env._("Signed on site by %(name)s, with %(user)s.", name=name, user=on_site_user.name)
             if on_site_user
@@ -288,8 +304,11 @@ class CrmSignedDocumentMixin(models.AbstractModel):
         """The QWeb template showing the content, shared by the portal page and the PDF."""
         return self._signed_content_template
 
-    def _on_signed(self):
-        """Hook: what the customer's signature changes elsewhere (e.g. needs confirmed)."""
+    def _on_signed(self, author=None):
+        """Hook: what the customer's signature changes elsewhere (e.g. needs confirmed).
+
+        ``author`` is the partner of the portal user who signed, if any.
+        """
 
     @api.model
     def _demo_sign(self, document_ids, name, user_id):
@@ -330,6 +349,73 @@ class CrmSignedDocumentMixin(models.AbstractModel):
                 "default_res_model": self._name,
                 "default_res_id": self.id,
                 "default_signed_by": self.partner_id.name,
+            },
+        }
+
+    def action_confirm(self):
+        """Freeze the content: the document is ready for the customer's signature."""
+        for document in self:
+            if document.state != "draft":
+                raise UserError(
+                    self.env._(
+                        "%(document)s is not a draft: only drafts are confirmed.", document=document.display_name
+                    )
+                )
+            if not all(document[line_field] for line_field in self._signed_line_fields):
+                raise UserError(document._signed_empty_message())
+        self.write({"state": "confirmed"})
+        return True
+
+    def _signed_empty_message(self):
+        """The error of a document confirmed without lines: say what to write down."""
+        return self.env._("%(document)s has no lines to sign.", document=self.display_name)
+
+    def action_draft(self):
+        """Reopen the content of a document waiting for its signature, or cancelled."""
+        if any(document.state not in ("confirmed", "cancelled") for document in self):
+            raise UserError(self.env._("Only documents waiting for a signature or cancelled go back to draft."))
+        self.write({"state": "draft"})
+        return True
+
+    def action_cancel(self):
+        if any(document.signed_on for document in self):
+            raise UserError(
+                self.env._("A signed document cannot be cancelled: it is the record of what the customer signed.")
+            )
+        self.write({"state": "cancelled"})
+        return True
+
+    def action_preview(self):
+        """Open the page the customer sees."""
+        self.ensure_one()
+        return {"type": "ir.actions.act_url", "target": "new", "url": self.get_portal_url()}
+
+    def action_send(self):
+        """Email the customer the link to read and sign the document (confirming a draft)."""
+        self.ensure_one()
+        if self.state == "draft":
+            self.action_confirm()
+        if self.state != "confirmed":
+            raise UserError(
+                self.env._(
+                    "%(document)s is not waiting for the customer's signature: it cannot be sent.",
+                    document=self.display_name,
+                )
+            )
+        self._portal_ensure_token()
+        template = self.env.ref(self._signed_mail_template, raise_if_not_found=False)
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": "mail.compose.message",
+            "view_mode": "form",
+            "views": [(False, "form")],
+            "target": "new",
+            "context": {
+                "default_model": self._name,
+                "default_res_ids": self.ids,
+                "default_template_id": template.id if template else False,
+                "default_composition_mode": "comment",
+                "default_email_layout_xmlid": "mail.mail_notification_layout_with_responsible_signature",
             },
         }
 

@@ -1,0 +1,126 @@
+from odoo import Command, api, fields, models
+from odoo.exceptions import UserError
+
+CONFIRMATION_STATES = [
+    ("draft", "Draft"),
+    ("confirmed", "Waiting for Signature"),
+    ("signed", "Signed"),
+    ("cancelled", "Cancelled"),
+]
+
+
+class CrmNeedConfirmation(models.Model):
+    """Needs confirmation list (客户需求确认清单): the needs recorded on an opportunity,
+    as the customer signs them. Signing confirms the needs by signature."""
+
+    _name = "crm.need.confirmation"
+    _description = "Needs Confirmation List"
+    _inherit = ["mail.thread", "mail.activity.mixin", "crm.signed.document.mixin"]
+    _order = "id desc"
+    _check_company_auto = True
+
+    _signed_content_fields = ("name", "lead_id", "partner_id", "notes")
+    _signed_line_fields = {"line_ids": ("sequence", "code", "need_type", "description", "tags")}
+    _signed_report = "crm_sales_process.crm_need_confirmation_report"
+    _signed_content_template = "crm_sales_process.crm_need_confirmation_content"
+    _signed_sequence_code = "crm.need.confirmation"
+    _signed_portal_kind = "needs_confirmation"
+    _signed_mail_template = "crm_sales_process.mail_template_need_confirmation_sign"
+
+    name = fields.Char(
+        string="Reference", required=True, readonly=True, copy=False, default=lambda self: self.env._("New")
+    )
+    state = fields.Selection(
+        CONFIRMATION_STATES, default="draft", required=True, readonly=True, copy=False, tracking=True
+    )
+    company_id = fields.Many2one(
+        "res.company", required=True, index=True, default=lambda self: self.env.company, readonly=True
+    )
+    lead_id = fields.Many2one(
+        "crm.lead", string="Opportunity", required=True, index=True, ondelete="restrict", check_company=True
+    )
+    partner_id = fields.Many2one(
+        "res.partner",
+        string="Customer",
+        required=True,
+        compute="_compute_partner_id",
+        store=True,
+        readonly=False,
+        precompute=True,
+        check_company=True,
+        tracking=True,
+    )
+    user_id = fields.Many2one("res.users", string="Salesperson", default=lambda self: self.env.user, tracking=True)
+    line_ids = fields.One2many("crm.need.confirmation.line", "confirmation_id", string="Needs", copy=True)
+    notes = fields.Html(string="Notes for the customer")
+
+    @api.depends("lead_id")
+    def _compute_partner_id(self):
+        for confirmation in self:
+            if confirmation.lead_id.partner_id:
+                confirmation.partner_id = confirmation.lead_id.partner_id.commercial_partner_id
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        confirmations = super().create(vals_list)
+        confirmations.filtered(lambda confirmation: not confirmation.line_ids)._load_needs()
+        return confirmations
+
+    def _load_needs(self):
+        """Snapshot the opportunity's needs that are not cancelled."""
+        for confirmation in self:
+            needs = confirmation.lead_id.need_ids.filtered(lambda need: need.state != "cancelled")
+            confirmation.line_ids = [Command.clear()] + [
+                Command.create(
+                    {
+                        "need_id": need.id,
+                        "sequence": index,
+                        "code": need.code,
+                        "need_type": need.need_type,
+                        "description": need.description,
+                        "tags": ", ".join(need.tag_ids.mapped("name")),
+                    }
+                )
+                for index, need in enumerate(needs.sorted(lambda need: (need.sequence, need.id)), start=1)
+            ]
+
+    # ------------------------------------------------------------------
+    # Actions
+    # ------------------------------------------------------------------
+
+    def action_reload_needs(self):
+        """Take the opportunity's needs again (a draft list only)."""
+        if any(confirmation.state != "draft" for confirmation in self):
+            raise UserError(self.env._("Only a draft list takes the needs again: set it back to draft first."))
+        self._load_needs()
+        return True
+
+    def _signed_empty_message(self):
+        return self.env._(
+            "%(list)s lists no needs: record the customer's needs on the opportunity first.", list=self.display_name
+        )
+
+    def _signer_partner(self, author=None):
+        """The customer's person who signed: the portal user, or the contact of that name."""
+        customer = self.partner_id.commercial_partner_id
+        if author and author.commercial_partner_id == customer:
+            return author
+        contacts = self.env["res.partner"].search([("id", "child_of", customer.id), ("name", "=", self.signed_by)])
+        return contacts[:1] or customer
+
+    def _on_signed(self, author=None):
+        """The customer confirmed by signature every need of the list still to confirm."""
+        needs = self.line_ids.need_id.filtered(lambda need: need.state == "draft")
+        needs.sudo()._mark_confirmed("signature", self._signer_partner(author), self.signed_on.date())
+        if needs:
+            self.lead_id._message_log(
+                body=self.env._(
+                    "%(count)s needs confirmed by the customer's signature on %(list)s.",
+                    count=len(needs),
+                    list=self.name,
+                )
+            )
+
+    def _get_report_base_filename(self):
+        self.ensure_one()
+        return self.env._("Needs confirmation %(name)s", name=self.name)
