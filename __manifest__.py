@@ -66,6 +66,7 @@
         "demo/crm_sales_process_demo.xml",
         "demo/crm_lead_needs_demo.xml",
         "demo/crm_solution_review_demo.xml",
+        "demo/crm_need_confirmation_demo.xml",
         "demo/crm_negotiation_minutes_demo.xml",
         "demo/crm_pipeline_demo.xml",
     ],

@@ -101,12 +101,14 @@ class CrmNeedConfirmation(models.Model):
         )
 
     def _signer_partner(self, author=None):
-        """The customer's person who signed: the portal user, or the contact of that name."""
+        """The customer's person who signed: the contact of that name, else the portal user, else the company."""
         customer = self.partner_id.commercial_partner_id
+        contacts = self.env["res.partner"].search([("id", "child_of", customer.id), ("name", "=", self.signed_by)])
+        if contacts:
+            return contacts[0]
         if author and author.commercial_partner_id == customer:
             return author
-        contacts = self.env["res.partner"].search([("id", "child_of", customer.id), ("name", "=", self.signed_by)])
-        return contacts[:1] or customer
+        return customer
 
     def _on_signed(self, author=None):
         """The customer confirmed by signature every need of the list still to confirm."""

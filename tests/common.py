@@ -1,13 +1,26 @@
+import base64
+import io
 from contextlib import contextmanager
 from unittest.mock import patch
 
 from freezegun import freeze_time
+from PIL import Image
 
 from odoo import Command
 from odoo.tests import TransactionCase, new_test_user
 
 LEVELS = ("high", "medium", "low")
 CRITERIA = ("urgency", "budget_fit", "company_size", "decision_chain", "intent")
+
+
+def signature_png():
+    """A small drawn signature, as the signature widget sends it (base64 PNG)."""
+    image = Image.new("RGB", (120, 40), "white")
+    for x in range(10, 110):
+        image.putpixel((x, 20 + (x % 7)), (0, 0, 0))
+    buffer = io.BytesIO()
+    image.save(buffer, format="PNG")
+    return base64.b64encode(buffer.getvalue())
 
 
 class CrmSalesProcessCase(TransactionCase):

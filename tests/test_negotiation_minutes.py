@@ -1,25 +1,11 @@
-import base64
-import io
 import json
-
-from PIL import Image
 
 from odoo import Command
 from odoo.exceptions import AccessError, RedirectWarning, UserError
 from odoo.tests import Form, HttpCase, new_test_user, tagged
 
 from ..models.crm_lead import StageGateBypass
-from .common import CrmSalesProcessCase
-
-
-def signature_png(color="black"):
-    """A small drawn signature, as the signature widget sends it (base64 PNG)."""
-    image = Image.new("RGB", (120, 40), "white")
-    for x in range(10, 110):
-        image.putpixel((x, 20 + (x % 7)), (0, 0, 0) if color == "black" else (0, 0, 255))
-    buffer = io.BytesIO()
-    image.save(buffer, format="PNG")
-    return base64.b64encode(buffer.getvalue())
+from .common import CrmSalesProcessCase, signature_png
 
 
 class MinutesCase(CrmSalesProcessCase):
