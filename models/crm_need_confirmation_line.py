@@ -14,7 +14,7 @@ class CrmNeedConfirmationLine(models.Model):
 
     confirmation_id = fields.Many2one("crm.need.confirmation", required=True, ondelete="cascade", index=True)
     company_id = fields.Many2one(related="confirmation_id.company_id", store=True)
-    need_id = fields.Many2one("crm.lead.need", string="Need", ondelete="set null", index="btree_not_null")
+    need_id = fields.Many2one("crm.lead.need", ondelete="set null", index="btree_not_null")
     sequence = fields.Integer(default=10)
     code = fields.Char()
     need_type = fields.Selection(NEED_TYPES, string="Type", required=True)

@@ -93,9 +93,10 @@ class CrmSignedDocumentMixin(models.AbstractModel):
     # ------------------------------------------------------------------
 
     def _compute_access_url(self):
-        super()._compute_access_url()
+        result = super()._compute_access_url()
         for document in self:
             document.access_url = f"/my/{self._signed_portal_kind}/{document.id}"
+        return result
 
     def _signed_frozen_fields(self):
         """Fields nobody may write once the document is ready to sign or signed."""

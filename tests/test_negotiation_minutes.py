@@ -264,6 +264,18 @@ class TestNegotiationMinutesPortal(HttpCase, MinutesCase):
         page = self.url_open(f"/my/negotiation_minutes/{minutes.id}?access_token={token}")
         self.assertNotIn("portal.signature_form", page.text)
 
+    def test_customer_signs_in_the_browser(self):
+        """The real portal page: signature pad, name, style, submit (headless Chromium)."""
+        minutes = self._minutes()
+        token = minutes._portal_ensure_token()
+        self.start_tour(
+            f"/my/negotiation_minutes/{minutes.id}?access_token={token}", "crm_sales_process_portal_sign_tour"
+        )
+        minutes.invalidate_recordset()
+        self.assertEqual((minutes.state, minutes.signed_by), ("signed", "孔明亮"))
+        self.assertTrue(minutes.signature)
+        self.assertTrue(minutes._signed_is_intact())
+
     def test_wrong_or_missing_token_reveals_nothing(self):
         minutes = self._minutes()
         minutes._portal_ensure_token()
