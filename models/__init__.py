@@ -19,6 +19,7 @@ from . import (
     crm_solution_review,
     crm_stage,
     crm_stage_checklist_item,
+    ir_attachment,
     mail_activity,
     mail_activity_plan,
     mail_activity_type,

@@ -146,6 +146,23 @@ class TestNegotiationMinutes(MinutesCase):
         self.assertEqual(len(minutes.activity_ids), 1)
         self.assertEqual(minutes.state, "signed")
 
+    def test_signed_pdf_is_kept_as_signed(self):
+        minutes = self._minutes()
+        minutes._sign("孔明亮", signature_png())
+        pdf = minutes.signed_pdf_id
+        for user in (self.rep, self.env.ref("base.user_admin")):
+            with self.subTest(user=user.login):
+                with self.assertRaises(UserError):
+                    pdf.with_user(user).unlink()
+                with self.assertRaises(UserError):
+                    pdf.with_user(user).write({"raw": b"%PDF forged"})
+        self.assertIn(minutes.signed_hash, pdf.raw.decode())
+        other = self.env["ir.attachment"].create(
+            {"name": "photo.png", "raw": b"x", "res_model": minutes._name, "res_id": minutes.id}
+        )
+        other.unlink()  # other attachments of the minutes stay free
+        self.assertFalse(other.exists())
+
     def test_raw_sql_change_detected(self):
         minutes = self._minutes()
         minutes._sign("孔明亮", signature_png())
