@@ -727,46 +727,29 @@ class CrmLead(models.Model):
     # ------------------------------------------------------------------
 
     def _checklist_state(self):
-        """The leads' checklist lines and which are done, read in three queries.
+        """The leads' checklist lines and which are done: one query for the lines, one
+        per kind of document their evidence needs.
 
         Returns ({lead id: [lines]}, {ids of the done lines}).
         """
         lines = self.env["crm.lead.checklist.line"].sudo().search([("lead_id", "in", self.ids)])
-        order_states = {
-            (lead.id, state)
-            for lead, state in self.env["sale.order"]
-            .sudo()
-            ._read_group([("opportunity_id", "in", self.ids)], ["opportunity_id", "state"])
-        }
-        signed_minutes = {
-            lead.id
-            for [lead] in self.env["crm.negotiation.minutes"]
-            .sudo()
-            ._read_group([("lead_id", "in", self.ids), ("state", "=", "signed")], ["lead_id"])
-        }
-        approved_reviews = {
-            lead.id
-            for [lead] in self.env["crm.solution.review"]
-            .sudo()
-            ._read_group([("lead_id", "in", self.ids), ("state", "=", "approved")], ["lead_id"])
-        }
         kinds = set(lines.item_id.mapped("evidence"))
-        with_decision_maker = set()
-        if "stakeholders" in kinds:
-            with_decision_maker = {
-                lead.id
-                for [lead] in self.env["crm.lead.stakeholder"]
-                .sudo()
-                ._read_group([("lead_id", "in", self.ids), ("role", "=", "decision_maker")], ["lead_id"])
-            }
-        need_states = set()
-        if "needs_confirmed" in kinds:
-            need_states = {
-                (lead.id, state)
-                for lead, state in self.env["crm.lead.need"]
-                .sudo()
-                ._read_group([("lead_id", "in", self.ids), ("state", "!=", "cancelled")], ["lead_id", "state"])
-            }
+
+        def groups(needed_by, model, lead_field, domain, *groupby):
+            """(lead id, *values) of ``model`` records matching ``domain``, in one query,
+            read only when an output with one of the ``needed_by`` evidences is there."""
+            if not kinds & set(needed_by):
+                return set()
+            rows = self.env[model].sudo()._read_group([(lead_field, "in", self.ids), *domain], [lead_field, *groupby])
+            return {(lead.id, *values) for lead, *values in rows}
+
+        order_states = groups(("quotation", "order_confirmed"), "sale.order", "opportunity_id", [], "state")
+        signed_minutes = groups(("minutes_signed",), "crm.negotiation.minutes", "lead_id", [("state", "=", "signed")])
+        approved_reviews = groups(("solution_review",), "crm.solution.review", "lead_id", [("state", "=", "approved")])
+        with_decision_maker = groups(
+            ("stakeholders",), "crm.lead.stakeholder", "lead_id", [("role", "=", "decision_maker")]
+        )
+        need_states = groups(("needs_confirmed",), "crm.lead.need", "lead_id", [("state", "!=", "cancelled")], "state")
         evidence = {
             "manual": lambda line: line.manual_done,
             "attachment": lambda line: bool(line.attachment_ids),
@@ -778,9 +761,9 @@ class CrmLead(models.Model):
                 (line.lead_id.id, state) in order_states for state in ("draft", "sent", "sale")
             ),
             "order_confirmed": lambda line: (line.lead_id.id, "sale") in order_states,
-            "minutes_signed": lambda line: line.lead_id.id in signed_minutes,
-            "solution_review": lambda line: line.lead_id.id in approved_reviews,
-            "stakeholders": lambda line: line.lead_id.id in with_decision_maker,
+            "minutes_signed": lambda line: (line.lead_id.id,) in signed_minutes,
+            "solution_review": lambda line: (line.lead_id.id,) in approved_reviews,
+            "stakeholders": lambda line: (line.lead_id.id,) in with_decision_maker,
             "needs_confirmed": lambda line: (
                 (line.lead_id.id, "confirmed") in need_states and (line.lead_id.id, "draft") not in need_states
             ),
