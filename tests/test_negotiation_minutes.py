@@ -293,6 +293,18 @@ class TestNegotiationMinutesPortal(HttpCase, MinutesCase):
         self.assertTrue(minutes.signature)
         self.assertTrue(minutes._signed_is_intact())
 
+    def test_rep_has_the_minutes_signed_on_site_in_the_browser(self):
+        minutes = self._minutes()
+        self.start_tour(
+            f"/odoo/action-crm_sales_process.crm_negotiation_minutes_action/{minutes.id}",
+            "crm_sales_process_sign_on_site_tour",
+            login="csp_rep",
+        )
+        minutes.invalidate_recordset()
+        self.assertEqual((minutes.state, minutes.signed_by), ("signed", "孔明亮"))
+        self.assertTrue(minutes.signed_on_site)
+        self.assertEqual(minutes.signed_on_site_user_id, self.rep)
+
     def test_wrong_or_missing_token_reveals_nothing(self):
         minutes = self._minutes()
         minutes._portal_ensure_token()
