@@ -10,6 +10,7 @@ class CrmLeadStakeholder(models.Model):
 
     _name = "crm.lead.stakeholder"
     _description = "Lead Stakeholder"
+    _rec_name = "partner_id"
     _order = "lead_id, sequence, id"
     _check_company_auto = True
 
