@@ -225,6 +225,27 @@ class TestNegotiationMinutes(MinutesCase):
             minutes.term_ids.with_user(self.rep_2).read(["description"])
         self.assertTrue(minutes.with_user(self.manager).read(["name"]))
 
+    def test_other_company_sees_no_sales_documents(self):
+        """A rep of another company sees neither the minutes, their terms, nor the lead's needs."""
+        minutes = self._minutes()
+        need = self.env["crm.lead.need"].create({"lead_id": minutes.lead_id.id, "description": "自动上下料"})
+        other_company = self.env["res.company"].create({"name": "西安分公司"})
+        outsider = new_test_user(
+            self.env,
+            login="csp_other_company_manager",
+            groups="sales_team.group_sale_manager,base.group_user",
+            company_id=other_company.id,
+            company_ids=[Command.set(other_company.ids)],
+        )
+        for records in (minutes, minutes.term_ids, need):
+            with self.subTest(model=records._name), self.assertRaises(AccessError):
+                records.with_user(outsider).read(["company_id"])
+        # the same manager, once also in the minutes' company, reads them: the company rule refused
+        outsider.company_ids = [Command.link(self.company.id)]
+        both = {"allowed_company_ids": [other_company.id, self.company.id]}
+        for records in (minutes, minutes.term_ids, need):
+            self.assertTrue(records.with_user(outsider).with_context(**both).read(["company_id"]))
+
     def test_pdf_shows_terms_and_signature(self):
         minutes = self._minutes()
         minutes._sign("孔明亮", signature_png())
