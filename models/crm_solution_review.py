@@ -261,9 +261,6 @@ class CrmSolutionReview(models.Model):
             )
         drafts.write({"state": "to_review", "submitted_on": fields.Datetime.now(), "decided_on": False})
         tier_reviews = super().request_validation()
-        # new reviews turn from waiting to pending when their can_review is computed: settle
-        # it now, or a reviewer deciding in this same transaction finds nothing pending
-        tier_reviews.flush_recordset(["can_review"])
         self._sync_review_activities()
         return tier_reviews
 
@@ -330,10 +327,7 @@ class CrmSolutionReview(models.Model):
         approved = under_review.filtered(lambda review: statuses.get(review.id) == {"approved"})
         # the reviewer decides for the sheet, whether or not he may edit it
         rejected.sudo().write({"state": "rejected", "decided_on": now})
-        if approved:
-            # the stored validation status may still be computed from before this decision
-            self.env.add_to_compute(self._fields["validation_status"], approved)
-            approved.sudo().write({"state": "approved", "decided_on": now})
+        approved.sudo().write({"state": "approved", "decided_on": now})
         self._sync_review_activities()
 
     def _sync_review_activities(self):

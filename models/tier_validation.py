@@ -27,16 +27,36 @@ class TierValidation(models.AbstractModel):
         return self.with_context(**dict.fromkeys(SKIP_KEYS, False))
 
     # The methods that maintain reviews: they run with the guard.
+    #
+    # base_tier_validation changes review statuses inside computes (tier.review's
+    # can_review turns "waiting" into "pending"), which does not recompute the stored
+    # validation_status of the document, and caches need_validation: without the
+    # settlements below, the transaction that requests or decides still sees the state
+    # from before (a reviewer finds nothing pending, an approved order asks for a new
+    # validation instead of confirming).
     def _validate_tier(self, tiers=False):
         tiers = tiers and tiers.with_context(tier_review_guard=GUARD)
-        return super(TierValidation, self._guarded())._validate_tier(tiers=tiers)
+        result = super(TierValidation, self._guarded())._validate_tier(tiers=tiers)
+        self._settle_validation_status()
+        return result
 
     def _rejected_tier(self, tiers=False):
         tiers = tiers and tiers.with_context(tier_review_guard=GUARD)
-        return super(TierValidation, self._guarded())._rejected_tier(tiers=tiers)
+        result = super(TierValidation, self._guarded())._rejected_tier(tiers=tiers)
+        self._settle_validation_status()
+        return result
 
     def request_validation(self):
-        return super(TierValidation, self._guarded()).request_validation()
+        reviews = super(TierValidation, self._guarded()).request_validation()
+        reviews.with_context(tier_review_guard=GUARD).flush_recordset(["can_review"])
+        self._settle_validation_status()
+        return reviews
+
+    def _settle_validation_status(self):
+        """Recompute the documents' validation state from their reviews as they are now
+        (need_validation and can_review are computed without dependencies: forget them)."""
+        self.invalidate_recordset(["need_validation", "can_review"])
+        self.env.add_to_compute(self._fields["validation_status"], self)
 
     def restart_validation(self):
         return super(TierValidation, self._guarded()).restart_validation()
