@@ -1,13 +1,6 @@
 from odoo import Command, api, fields, models
 from odoo.exceptions import UserError
 
-CONFIRMATION_STATES = [
-    ("draft", "Draft"),
-    ("confirmed", "Waiting for Signature"),
-    ("signed", "Signed"),
-    ("cancelled", "Cancelled"),
-]
-
 
 class CrmNeedConfirmation(models.Model):
     """Needs confirmation list (客户需求确认清单): the needs recorded on an opportunity,
@@ -24,41 +17,15 @@ class CrmNeedConfirmation(models.Model):
     _signed_report = "crm_sales_process.crm_need_confirmation_report"
     _signed_content_template = "crm_sales_process.crm_need_confirmation_content"
     _signed_sequence_code = "crm.need.confirmation"
+    _signed_partner_source = "lead_id.partner_id"
     _signed_portal_kind = "needs_confirmation"
     _signed_mail_template = "crm_sales_process.mail_template_need_confirmation_sign"
 
-    name = fields.Char(
-        string="Reference", required=True, readonly=True, copy=False, default=lambda self: self.env._("New")
-    )
-    state = fields.Selection(
-        CONFIRMATION_STATES, default="draft", required=True, readonly=True, copy=False, tracking=True
-    )
-    company_id = fields.Many2one(
-        "res.company", required=True, index=True, default=lambda self: self.env.company, readonly=True
-    )
     lead_id = fields.Many2one(
         "crm.lead", string="Opportunity", required=True, index=True, ondelete="restrict", check_company=True
     )
-    partner_id = fields.Many2one(
-        "res.partner",
-        string="Customer",
-        required=True,
-        compute="_compute_partner_id",
-        store=True,
-        readonly=False,
-        precompute=True,
-        check_company=True,
-        tracking=True,
-    )
-    user_id = fields.Many2one("res.users", string="Salesperson", default=lambda self: self.env.user, tracking=True)
     line_ids = fields.One2many("crm.need.confirmation.line", "confirmation_id", string="Needs", copy=True)
     notes = fields.Html(string="Notes for the customer")
-
-    @api.depends("lead_id")
-    def _compute_partner_id(self):
-        for confirmation in self:
-            if confirmation.lead_id.partner_id:
-                confirmation.partner_id = confirmation.lead_id.partner_id.commercial_partner_id
 
     @api.model_create_multi
     def create(self, vals_list):

@@ -1,13 +1,6 @@
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
-MINUTES_STATES = [
-    ("draft", "Draft"),
-    ("confirmed", "Waiting for Signature"),
-    ("signed", "Signed"),
-    ("cancelled", "Cancelled"),
-]
-
 
 class CrmNegotiationMinutes(models.Model):
     """Minutes of a negotiation meeting (商务谈判纪要): the terms agreed and the
@@ -35,16 +28,10 @@ class CrmNegotiationMinutes(models.Model):
     _signed_report = "crm_sales_process.crm_negotiation_minutes_report"
     _signed_content_template = "crm_sales_process.crm_negotiation_minutes_content"
     _signed_sequence_code = "crm.negotiation.minutes"
+    _signed_partner_source = "lead_id.partner_id"
     _signed_portal_kind = "negotiation_minutes"
     _signed_mail_template = "crm_sales_process.mail_template_negotiation_minutes_sign"
 
-    name = fields.Char(
-        string="Reference", required=True, readonly=True, copy=False, default=lambda self: self.env._("New")
-    )
-    state = fields.Selection(MINUTES_STATES, default="draft", required=True, readonly=True, copy=False, tracking=True)
-    company_id = fields.Many2one(
-        "res.company", required=True, index=True, default=lambda self: self.env.company, readonly=True
-    )
     lead_id = fields.Many2one(
         "crm.lead",
         string="Opportunity",
@@ -53,21 +40,6 @@ class CrmNegotiationMinutes(models.Model):
         ondelete="restrict",
         check_company=True,
         tracking=True,
-    )
-    partner_id = fields.Many2one(
-        "res.partner",
-        string="Customer",
-        required=True,
-        index=True,
-        compute="_compute_partner_id",
-        store=True,
-        readonly=False,
-        precompute=True,
-        check_company=True,
-        tracking=True,
-    )
-    user_id = fields.Many2one(
-        "res.users", string="Salesperson", default=lambda self: self.env.user, index=True, tracking=True
     )
     order_id = fields.Many2one(
         "sale.order",
@@ -111,11 +83,9 @@ class CrmNegotiationMinutes(models.Model):
         ),
     ]
 
-    @api.depends("lead_id")
-    def _compute_partner_id(self):
-        for minutes in self:
-            if minutes.lead_id.partner_id:
-                minutes.partner_id = minutes.lead_id.partner_id.commercial_partner_id
+    @api.constrains("order_id", "lead_id")
+    def _check_order_of_lead(self):
+        self.order_id._check_quotation_of(self)
 
     @api.depends("term_ids.status")
     def _compute_term_counts(self):

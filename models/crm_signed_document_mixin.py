@@ -9,6 +9,12 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import SQL
 
+SIGNED_DOCUMENT_STATES = [
+    ("draft", "Draft"),
+    ("confirmed", "Waiting for Signature"),
+    ("signed", "Signed"),
+    ("cancelled", "Cancelled"),
+]
 # Fields the signature itself consists of; only ``_sign`` writes them.
 SIGNATURE_FIELDS = frozenset(
     {
@@ -45,9 +51,9 @@ class CrmSignedDocumentMixin(models.AbstractModel):
     signing (``signed_hash``) and can be checked later with
     ``action_verify_signature``. Override ``_on_signed`` for what signing does to
     other records, and set ``_signed_report`` to the report attached once signed.
-    Lines use ``crm.signed.document.line.mixin``. Consumers have ``name``, ``state``
-    (draft / confirmed / signed / cancelled), ``partner_id``, ``user_id`` and
-    ``company_id``; ``_signed_sequence_code`` numbers them.
+    Lines use ``crm.signed.document.line.mixin``. ``_signed_sequence_code`` numbers
+    the documents; the customer is the commercial partner of
+    ``_signed_partner_source`` (a path such as ``lead_id.partner_id``) unless set by hand.
     """
 
     _name = "crm.signed.document.mixin"
@@ -63,10 +69,35 @@ class CrmSignedDocumentMixin(models.AbstractModel):
     _signed_lock_states = ("confirmed", "signed")
     _signed_state = "signed"
     _signed_sequence_code = None
+    _signed_partner_source = None
     # the portal page is /my/<_signed_portal_kind>/<id>; the email template asks for the signature
     _signed_portal_kind = None
     _signed_mail_template = None
 
+    name = fields.Char(
+        string="Reference", required=True, readonly=True, copy=False, default=lambda self: self.env._("New")
+    )
+    state = fields.Selection(
+        SIGNED_DOCUMENT_STATES, default="draft", required=True, readonly=True, copy=False, tracking=True
+    )
+    company_id = fields.Many2one(
+        "res.company", required=True, index=True, default=lambda self: self.env.company, readonly=True
+    )
+    partner_id = fields.Many2one(
+        "res.partner",
+        string="Customer",
+        required=True,
+        index=True,
+        compute="_compute_partner_id",
+        store=True,
+        readonly=False,
+        precompute=True,
+        check_company=True,
+        tracking=True,
+    )
+    user_id = fields.Many2one(
+        "res.users", string="Salesperson", default=lambda self: self.env.user, index=True, tracking=True
+    )
     signature = fields.Image(copy=False, attachment=True, max_width=1024, max_height=1024, readonly=True)
     signed_by = fields.Char(copy=False, readonly=True, help="Name of the person who signed, as typed.")
     signed_on = fields.Datetime(copy=False, readonly=True)
@@ -82,6 +113,13 @@ class CrmSignedDocumentMixin(models.AbstractModel):
     signed_on_site_user_id = fields.Many2one("res.users", string="Signing hosted by", copy=False, readonly=True)
     signed_pdf_id = fields.Many2one("ir.attachment", string="Signed PDF", copy=False, readonly=True)
     is_signed = fields.Boolean(compute="_compute_is_signed")
+
+    @api.depends(lambda self: [self._signed_partner_source] if self._signed_partner_source else [])
+    def _compute_partner_id(self):
+        for document in self:
+            customer = document._signed_partner_source and document.mapped(document._signed_partner_source)
+            if customer:
+                document.partner_id = customer.commercial_partner_id
 
     @api.depends("signed_on")
     def _compute_is_signed(self):

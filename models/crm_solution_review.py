@@ -4,7 +4,7 @@ from datetime import timedelta
 from lxml import etree
 
 from odoo import api, fields, models
-from odoo.exceptions import UserError, ValidationError
+from odoo.exceptions import UserError
 
 # What the reviewers approve: it cannot change once submitted.
 CONTENT_FIELDS = {"lead_id", "order_id", "summary", "risks"}
@@ -94,16 +94,7 @@ class CrmSolutionReview(models.Model):
 
     @api.constrains("order_id", "lead_id")
     def _check_order_of_lead(self):
-        for review in self:
-            if review.order_id and review.order_id.opportunity_id != review.lead_id:
-                raise ValidationError(
-                    self.env._(
-                        "Quotation %(order)s belongs to another opportunity than %(lead)s: "
-                        "choose one of this opportunity's quotations.",
-                        order=review.order_id.name,
-                        lead=review.lead_id.name,
-                    )
-                )
+        self.order_id._check_quotation_of(self)
 
     # ------------------------------------------------------------------
     # Tier validation configuration

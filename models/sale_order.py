@@ -1,4 +1,5 @@
 from odoo import models
+from odoo.exceptions import ValidationError
 
 
 class SaleOrder(models.Model):
@@ -8,3 +9,16 @@ class SaleOrder(models.Model):
         res = super().action_confirm()
         self.partner_id._mark_customer_progress()
         return res
+
+    def _check_quotation_of(self, documents):
+        """Refuse sales documents (minutes, reviews) that quote another opportunity's order."""
+        for document in documents:
+            if document.order_id and document.order_id.opportunity_id != document.lead_id:
+                raise ValidationError(
+                    self.env._(
+                        "Quotation %(order)s belongs to another opportunity than %(lead)s: "
+                        "choose one of this opportunity's quotations.",
+                        order=document.order_id.name,
+                        lead=document.lead_id.name,
+                    )
+                )

@@ -1,7 +1,7 @@
 import json
 
 from odoo import Command
-from odoo.exceptions import AccessError, RedirectWarning, UserError
+from odoo.exceptions import AccessError, RedirectWarning, UserError, ValidationError
 from odoo.tests import Form, HttpCase, new_test_user, tagged
 
 from ..models.crm_lead import StageGateBypass
@@ -64,6 +64,15 @@ class TestNegotiationMinutes(MinutesCase):
         self.assertEqual(minutes.partner_id, self.customer)
         self.assertEqual((minutes.agreed_count, minutes.open_count), (2, 1))
         self.assertEqual(minutes.lead_id.negotiation_minutes_count, 1)
+
+    def test_minutes_quote_their_own_opportunity(self):
+        """The quotation domain of the form holds over RPC too."""
+        other_lead = self._create_lead(name="Another deal")
+        order = self.env["sale.order"].create({"partner_id": self.customer.id, "opportunity_id": other_lead.id})
+        with self.assertRaises(ValidationError):
+            self.env["crm.negotiation.minutes"].with_user(self.rep).create(
+                {"lead_id": self._create_lead().id, "order_id": order.id}
+            )
 
     def test_minutes_without_terms_cannot_be_confirmed(self):
         minutes = self.env["crm.negotiation.minutes"].with_user(self.rep).create({"lead_id": self._create_lead().id})
