@@ -5,12 +5,10 @@ from odoo.exceptions import UserError, ValidationError
 from odoo.http import request
 from odoo.tools import consteq, is_html_empty
 
+from ..models.crm_signed_document_mixin import PORTAL_PATHS
+
 # portal path segment -> model of the customer-signed documents served here
-# (each model's ``_signed_portal_kind``)
-SIGNED_DOCUMENT_ROUTES = {
-    "negotiation_minutes": "crm.negotiation.minutes",
-    "needs_confirmation": "crm.need.confirmation",
-}
+SIGNED_DOCUMENT_ROUTES = {path: model for model, path in PORTAL_PATHS.items()}
 KINDS = ", ".join(SIGNED_DOCUMENT_ROUTES)
 
 
@@ -59,7 +57,7 @@ class SignedDocumentPortal(http.Controller):
             {
                 "document": document,
                 "kind": kind,
-                "content_template": document._portal_content_template(),
+                "content_template": document._signed_content_template,
                 "res_company": document.company_id,
                 "message": kw.get("message"),
                 "is_html_empty": is_html_empty,

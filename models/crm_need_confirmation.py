@@ -18,7 +18,6 @@ class CrmNeedConfirmation(models.Model):
     _signed_content_template = "crm_sales_process.crm_need_confirmation_content"
     _signed_sequence_code = "crm.need.confirmation"
     _signed_partner_source = "lead_id.partner_id"
-    _signed_portal_kind = "needs_confirmation"
     _signed_mail_template = "crm_sales_process.mail_template_need_confirmation_sign"
 
     lead_id = fields.Many2one(

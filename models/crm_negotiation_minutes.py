@@ -29,7 +29,6 @@ class CrmNegotiationMinutes(models.Model):
     _signed_content_template = "crm_sales_process.crm_negotiation_minutes_content"
     _signed_sequence_code = "crm.negotiation.minutes"
     _signed_partner_source = "lead_id.partner_id"
-    _signed_portal_kind = "negotiation_minutes"
     _signed_mail_template = "crm_sales_process.mail_template_negotiation_minutes_sign"
 
     lead_id = fields.Many2one(

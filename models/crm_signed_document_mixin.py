@@ -15,6 +15,11 @@ SIGNED_DOCUMENT_STATES = [
     ("signed", "Signed"),
     ("cancelled", "Cancelled"),
 ]
+# The customer's page of each signed document model: /my/<path segment>/<id> (controllers/portal.py).
+PORTAL_PATHS = {
+    "crm.negotiation.minutes": "negotiation_minutes",
+    "crm.need.confirmation": "needs_confirmation",
+}
 # Fields the signature itself consists of; only ``_sign`` writes them.
 SIGNATURE_FIELDS = frozenset(
     {
@@ -70,8 +75,7 @@ class CrmSignedDocumentMixin(models.AbstractModel):
     _signed_state = "signed"
     _signed_sequence_code = None
     _signed_partner_source = None
-    # the portal page is /my/<_signed_portal_kind>/<id>; the email template asks for the signature
-    _signed_portal_kind = None
+    # the email template asking for the signature
     _signed_mail_template = None
 
     name = fields.Char(
@@ -112,7 +116,6 @@ class CrmSignedDocumentMixin(models.AbstractModel):
     signed_on_site = fields.Boolean(copy=False, readonly=True, help="Signed on the salesperson's device.")
     signed_on_site_user_id = fields.Many2one("res.users", string="Signing hosted by", copy=False, readonly=True)
     signed_pdf_id = fields.Many2one("ir.attachment", string="Signed PDF", copy=False, readonly=True)
-    is_signed = fields.Boolean(compute="_compute_is_signed")
 
     @api.depends(lambda self: [self._signed_partner_source] if self._signed_partner_source else [])
     def _compute_partner_id(self):
@@ -121,11 +124,6 @@ class CrmSignedDocumentMixin(models.AbstractModel):
             if customer:
                 document.partner_id = customer.commercial_partner_id
 
-    @api.depends("signed_on")
-    def _compute_is_signed(self):
-        for document in self:
-            document.is_signed = bool(document.signed_on)
-
     # ------------------------------------------------------------------
     # Freezing the content
     # ------------------------------------------------------------------
@@ -133,15 +131,12 @@ class CrmSignedDocumentMixin(models.AbstractModel):
     def _compute_access_url(self):
         result = super()._compute_access_url()
         for document in self:
-            document.access_url = f"/my/{self._signed_portal_kind}/{document.id}"
+            document.access_url = f"/my/{PORTAL_PATHS[self._name]}/{document.id}"
         return result
 
     def _signed_frozen_fields(self):
         """Fields nobody may write once the document is ready to sign or signed."""
         return set(self._signed_content_fields) | set(self._signed_line_fields)
-
-    def _signed_is_locked(self):
-        return self.state in self._signed_lock_states or bool(self.signed_on)
 
     def _signed_check_writable(self, field_names):
         """Refuse changes to the signed content of locked documents."""
@@ -149,7 +144,7 @@ class CrmSignedDocumentMixin(models.AbstractModel):
         if not frozen:
             return
         for document in self:
-            if document._signed_is_locked():
+            if document.state in self._signed_lock_states:
                 if document.signed_on:
                     raise UserError(
                         self.env._(
@@ -338,10 +333,6 @@ class CrmSignedDocumentMixin(models.AbstractModel):
                 }
             )
         )
-
-    def _portal_content_template(self):
-        """The QWeb template showing the content, shared by the portal page and the PDF."""
-        return self._signed_content_template
 
     def _on_signed(self, author=None):
         """Hook: what the customer's signature changes elsewhere (e.g. needs confirmed).

@@ -23,6 +23,21 @@ def signature_png():
     return base64.b64encode(buffer.getvalue())
 
 
+def document_discovery(lead):
+    """What Needs discovery records on a lead: SPIN notes, a budget, a decision maker."""
+    decision_maker = lead.env["res.partner"].create({"name": "周总 (decision maker)"})
+    lead.write(
+        {
+            "spin_situation": "S",
+            "spin_problem": "P",
+            "spin_implication": "I",
+            "spin_need_payoff": "N",
+            "budget_max": 800000,
+            "stakeholder_ids": [Command.create({"partner_id": decision_maker.id, "role": "decision_maker"})],
+        }
+    )
+
+
 class CrmSalesProcessCase(TransactionCase):
     """Users, a team and the default grading model, built once per class."""
 

@@ -5,7 +5,7 @@ from odoo.addons.crm_sales_process.models.crm_lead import StageGateBypass
 from odoo.exceptions import AccessError, RedirectWarning, UserError
 from odoo.tests import Form, tagged
 
-from .common import CrmSalesProcessCase
+from .common import CrmSalesProcessCase, document_discovery
 
 
 @tagged("post_install", "-at_install")
@@ -162,18 +162,7 @@ class TestStageGate(CrmSalesProcessCase):
 
     def test_wizard_ticks_inline_and_retries(self):
         lead = self._ready_lead()
-        # what discovery documents on the lead: SPIN notes, budget, a decision maker
-        decision_maker = self.env["res.partner"].create({"name": "周总", "parent_id": self.customer.id})
-        lead.write(
-            {
-                "spin_situation": "S",
-                "spin_problem": "P",
-                "spin_implication": "I",
-                "spin_need_payoff": "N",
-                "budget_max": 800000,
-                "stakeholder_ids": [Command.create({"partner_id": decision_maker.id, "role": "decision_maker"})],
-            }
-        )
+        document_discovery(lead)
         form = Form(
             self.env["crm.lead.stage.gate"]
             .with_user(self.rep)

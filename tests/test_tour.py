@@ -1,5 +1,7 @@
 from odoo.tests import HttpCase, new_test_user, tagged
 
+from .common import document_discovery
+
 
 def _salesman(env, login, name):
     """A salesman who logs in with his login as password; no email address, as many reps."""
@@ -36,18 +38,7 @@ class TestStageGateTour(HttpCase):
             }
         )
         lead.first_contact_date = lead.create_date
-        # discovery documented on the lead; the tour ticks what stays manual
-        decision_maker = self.env["res.partner"].create({"name": "Tour decision maker"})
-        lead.write(
-            {
-                "spin_situation": "S",
-                "spin_problem": "P",
-                "spin_implication": "I",
-                "spin_need_payoff": "N",
-                "budget_max": 800000,
-                "stakeholder_ids": [(0, 0, {"partner_id": decision_maker.id, "role": "decision_maker"})],
-            }
-        )
+        document_discovery(lead)  # the tour ticks what stays manual
         solution = self.env.ref("crm_sales_process.crm_stage_solution")
         self.start_tour("/odoo", "crm_sales_process_stage_gate_tour", login="csp_gate_rep")
         self.assertEqual(lead.stage_id, solution)
