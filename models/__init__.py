@@ -20,6 +20,7 @@ from . import (
     crm_stage,
     crm_stage_checklist_item,
     ir_attachment,
+    ir_sequence,
     mail_activity,
     mail_activity_plan,
     mail_activity_type,

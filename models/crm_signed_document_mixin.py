@@ -176,11 +176,8 @@ class CrmSignedDocumentMixin(models.AbstractModel):
     def create(self, vals_list):
         for vals in vals_list:
             self._signed_refuse_forgery(vals)
-            if self._signed_sequence_code and vals.get("name", self.env._("New")) == self.env._("New"):
-                company = self.env["res.company"].browse(vals.get("company_id")) or self.env.company
-                vals["name"] = self.env["ir.sequence"].with_company(company).next_by_code(
-                    self._signed_sequence_code
-                ) or self.env._("New")
+        if self._signed_sequence_code:
+            self.env["ir.sequence"]._name_new_documents(vals_list, self._signed_sequence_code)
         return super().create(vals_list)
 
     def write(self, vals):

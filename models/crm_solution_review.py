@@ -133,12 +133,7 @@ class CrmSolutionReview(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
-        for vals in vals_list:
-            if vals.get("name", self.env._("New")) == self.env._("New"):
-                company = self.env["res.company"].browse(vals.get("company_id")) or self.env.company
-                vals["name"] = self.env["ir.sequence"].with_company(company).next_by_code(
-                    "crm.solution.review"
-                ) or self.env._("New")
+        self.env["ir.sequence"]._name_new_documents(vals_list, "crm.solution.review")
         return super().create(vals_list)
 
     def write(self, vals):
