@@ -249,7 +249,10 @@ class CrmSignedDocumentMixin(models.AbstractModel):
     def _signed_is_intact(self):
         """Compare the fingerprint with the content as stored now in the database."""
         self.ensure_one()
-        self.env.invalidate_all()
+        self.env.flush_all()
+        self.invalidate_model()
+        for line_field in self._signed_line_fields:
+            self.env[self._fields[line_field].comodel_name].invalidate_model()
         return bool(self.signed_hash) and self._signed_compute_hash() == self.signed_hash
 
     # ------------------------------------------------------------------
