@@ -2,7 +2,7 @@
     "name": "CRM Sales Process",
     "summary": "Standardized B2B sales process: lead grading, first-contact SLA, "
     "grade cadences, stage gates, signed minutes and approvals",
-    "version": "18.0.1.1.0",
+    "version": "18.0.1.2.0",
     "category": "Sales/CRM",
     "author": "crm_sales_process developers",
     "website": "https://github.com/crm-sales-process/crm_sales_process",
@@ -63,6 +63,7 @@
         "data/mail_template_data.xml",
     ],
     "demo": [
+        "demo/ir_mail_server_demo.xml",
         "demo/crm_sales_process_demo.xml",
         "demo/crm_lead_needs_demo.xml",
         "demo/crm_solution_review_demo.xml",
@@ -71,6 +72,9 @@
         "demo/crm_pipeline_demo.xml",
     ],
     "assets": {
+        "web.assets_backend": [
+            "crm_sales_process/static/src/js/stage_gate/*.js",
+        ],
         "web.assets_tests": [
             "crm_sales_process/static/src/js/tours/*.js",
         ],

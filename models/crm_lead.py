@@ -31,7 +31,9 @@ CHECKLIST_EVIDENCE_DEPENDS = (
     "spin_problem",
     "spin_implication",
     "spin_need_payoff",
+    "pain_points",
     "budget_max",
+    "decision_timeline",
 )
 SPIN_FIELDS = ("spin_situation", "spin_problem", "spin_implication", "spin_need_payoff")
 FIRST_CONTACT_STATES = {"pending": "Pending", "on_time": "On time", "late": "Late", "overdue": "Overdue"}
@@ -249,7 +251,7 @@ class CrmLead(models.Model):
         for lead in self:
             required = [
                 line
-                for line in lines_by_lead.get(lead.id, [])
+                for line in lines_by_lead.get(lead._origin.id, [])
                 if line.stage_id == lead.stage_id and line.item_id.required
             ]
             finished = sum(line.id in done for line in required)
@@ -730,9 +732,15 @@ class CrmLead(models.Model):
         """The leads' checklist lines and which are done: one query for the lines, one
         per kind of document their evidence needs.
 
-        Returns ({lead id: [lines]}, {ids of the done lines}).
+        Evidence read from the lead itself (source, SPIN notes, budget…) is read on the
+        records of ``self``: in a form with unsaved changes these are the values on
+        screen, so the progress shown is the one the lead will have once saved.
+
+        Returns ({lead id: [lines]}, {ids of the done lines}), saved ids as keys.
         """
-        lines = self.env["crm.lead.checklist.line"].sudo().search([("lead_id", "in", self.ids)])
+        leads = {lead._origin.id or lead.id: lead for lead in self}
+        saved_ids = [lead_id for lead_id in leads if isinstance(lead_id, int)]
+        lines = self.env["crm.lead.checklist.line"].sudo().search([("lead_id", "in", saved_ids)])
         kinds = set(lines.item_id.mapped("evidence"))
 
         def groups(needed_by, model, lead_field, domain, *groupby):
@@ -740,7 +748,7 @@ class CrmLead(models.Model):
             read only when an output with one of the ``needed_by`` evidences is there."""
             if not kinds & set(needed_by):
                 return set()
-            rows = self.env[model].sudo()._read_group([(lead_field, "in", self.ids), *domain], [lead_field, *groupby])
+            rows = self.env[model].sudo()._read_group([(lead_field, "in", saved_ids), *domain], [lead_field, *groupby])
             return {(lead.id, *values) for lead, *values in rows}
 
         order_states = groups(("quotation", "order_confirmed"), "sale.order", "opportunity_id", [], "state")
@@ -750,30 +758,36 @@ class CrmLead(models.Model):
             ("stakeholders",), "crm.lead.stakeholder", "lead_id", [("role", "=", "decision_maker")]
         )
         need_states = groups(("needs_confirmed",), "crm.lead.need", "lead_id", [("state", "!=", "cancelled")], "state")
+
+        def written(*names):
+            return lambda lead, line: all((lead[name] or "").strip() for name in names)
+
         evidence = {
-            "manual": lambda line: line.manual_done,
-            "attachment": lambda line: bool(line.attachment_ids),
-            "source": lambda line: bool(line.lead_id.source_id),
-            "owner": lambda line: bool(line.lead_id.user_id),
-            "grading": lambda line: line.lead_id.grading_complete,
-            "first_contact": lambda line: bool(line.lead_id.first_contact_date),
-            "quotation": lambda line: any(
+            "manual": lambda lead, line: line.manual_done,
+            "attachment": lambda lead, line: bool(line.attachment_ids),
+            "source": lambda lead, line: bool(lead.source_id),
+            "owner": lambda lead, line: bool(lead.user_id),
+            "grading": lambda lead, line: lead.grading_complete,
+            "first_contact": lambda lead, line: bool(lead.first_contact_date),
+            "quotation": lambda lead, line: any(
                 (line.lead_id.id, state) in order_states for state in ("draft", "sent", "sale")
             ),
-            "order_confirmed": lambda line: (line.lead_id.id, "sale") in order_states,
-            "minutes_signed": lambda line: (line.lead_id.id,) in signed_minutes,
-            "solution_review": lambda line: (line.lead_id.id,) in approved_reviews,
-            "stakeholders": lambda line: (line.lead_id.id,) in with_decision_maker,
-            "needs_confirmed": lambda line: (
+            "order_confirmed": lambda lead, line: (line.lead_id.id, "sale") in order_states,
+            "minutes_signed": lambda lead, line: (line.lead_id.id,) in signed_minutes,
+            "solution_review": lambda lead, line: (line.lead_id.id,) in approved_reviews,
+            "stakeholders": lambda lead, line: (line.lead_id.id,) in with_decision_maker,
+            "needs_confirmed": lambda lead, line: (
                 (line.lead_id.id, "confirmed") in need_states and (line.lead_id.id, "draft") not in need_states
             ),
-            "spin": lambda line: all((line.lead_id[name] or "").strip() for name in SPIN_FIELDS),
-            "budget": lambda line: line.lead_id.budget_max > 0,
+            "spin": written(*SPIN_FIELDS),
+            "pain_points": written("pain_points"),
+            "timeline": written("decision_timeline"),
+            "budget": lambda lead, line: lead.budget_max > 0,
         }
         lines_by_lead, done = {}, set()
         for line in lines:
             lines_by_lead.setdefault(line.lead_id.id, []).append(line)
-            if evidence[line.item_id.evidence](line):
+            if evidence[line.item_id.evidence](leads[line.lead_id.id], line):
                 done.add(line.id)
         return lines_by_lead, done
 

@@ -27,6 +27,7 @@ class CrmLeadChecklistLine(models.Model):
     done_date = fields.Datetime(string="Done on", readonly=True, copy=False)
     note = fields.Char()
     attachment_ids = fields.Many2many("ir.attachment", string="Documents")
+    how_to_complete = fields.Char(string="How to complete", compute="_compute_how_to_complete")
 
     _sql_constraints = [
         ("lead_item_uniq", "unique(lead_id, item_id)", "A lead has one checklist line per stage output."),
@@ -42,6 +43,42 @@ class CrmLeadChecklistLine(models.Model):
         _lines, done = self.lead_id._checklist_state()
         for line in self:
             line.is_done = line.id in done if line.id else line.manual_done
+
+    @api.depends("evidence")
+    def _compute_how_to_complete(self):
+        hints = self.env["crm.stage.checklist.item"]._evidence_hints()
+        for line in self:
+            line.how_to_complete = hints.get(line.evidence, "")
+
+    # The lead action that completes an output, by evidence; the others are fields of the lead.
+    _COMPLETING_ACTIONS = {
+        "first_contact": "action_log_first_contact",
+        "needs_confirmed": "action_open_needs",
+        "minutes_signed": "action_open_negotiation_minutes",
+        "solution_review": "action_view_solution_reviews",
+        "quotation": "action_view_sale_quotation",
+        "order_confirmed": "action_view_sale_quotation",
+    }
+
+    def action_complete(self):
+        """Do what completes this output: log the first contact, or open the needs, minutes,
+        solution reviews or quotations of the lead, or the lead itself for its own fields."""
+        self.ensure_one()
+        lead = self.lead_id
+        lead.check_access("write")
+        method = self._COMPLETING_ACTIONS.get(self.evidence)
+        if method == "action_view_solution_reviews" and not lead.solution_review_ids:
+            method = "action_request_solution_review"
+        if method:
+            return getattr(lead, method)()
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": "crm.lead",
+            "res_id": lead.id,
+            "view_mode": "form",
+            "views": [(False, "form")],
+            "target": "current",
+        }
 
     def write(self, vals):
         if "manual_done" in vals:

@@ -24,7 +24,7 @@ def signature_png():
 
 
 def document_discovery(lead):
-    """What Needs discovery records on a lead: SPIN notes, a budget, a decision maker."""
+    """What Needs discovery records on a lead: SPIN notes, pain points, a budget, a timeline, a decision maker."""
     decision_maker = lead.env["res.partner"].create({"name": "周总 (decision maker)"})
     lead.write(
         {
@@ -32,7 +32,9 @@ def document_discovery(lead):
             "spin_problem": "P",
             "spin_implication": "I",
             "spin_need_payoff": "N",
+            "pain_points": "换型停机时间长",
             "budget_max": 800000,
+            "decision_timeline": "7 月底前定标",
             "stakeholder_ids": [Command.create({"partner_id": decision_maker.id, "role": "decision_maker"})],
         }
     )

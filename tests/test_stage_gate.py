@@ -68,10 +68,11 @@ class TestStageGate(CrmSalesProcessCase):
 
     def test_manual_tick_records_who_and_when(self):
         lead = self._ready_lead()
-        self._tick(lead, "discovery")
+        self._tick(lead, "solution")
         line = lead.checklist_line_ids.filtered(
-            lambda line: line.stage_id == self.stage["discovery"] and line.evidence == "manual"
+            lambda line: line.stage_id == self.stage["solution"] and line.evidence == "manual"
         )[:1]
+        self.assertTrue(line)
         self.assertEqual(line.done_by_id, self.rep)
         self.assertTrue(line.done_date)
 
@@ -160,20 +161,140 @@ class TestStageGate(CrmSalesProcessCase):
             )
         self.assertEqual(lead.stage_id, self.stage["lead"])
 
-    def test_wizard_ticks_inline_and_retries(self):
+    def _gate_onchange(self, user, lead, stage):
+        """The dialog as the web client opens it: the onchange of a new record with the
+        action's default lead and stage."""
+        Gate = (
+            self.env["crm.lead.stage.gate"]
+            .with_user(user)
+            .with_context(default_lead_id=lead.id, default_stage_id=stage.id)
+        )
+        spec = {
+            "lead_id": {},
+            "stage_id": {},
+            "can_override": {},
+            "missing_evidence": {},
+            "line_ids": {"fields": {"evidence": {}, "how_to_complete": {}, "is_done": {}}},
+        }
+        return Gate.onchange({}, [], spec)["value"]
+
+    def test_managers_can_override_in_the_web_client_dialog(self):
+        lead = self._create_lead(stage_id=self.stage["lead"].id)
+        as_manager = self._gate_onchange(self.manager, lead, self.stage["discovery"])
+        self.assertTrue(as_manager["can_override"], "The manager sees “Override and move”.")
+        as_rep = self._gate_onchange(self.rep, lead, self.stage["discovery"])
+        self.assertFalse(as_rep["can_override"])
+
+    def test_dialog_says_how_to_complete_each_output(self):
+        lead = self._create_lead(stage_id=self.stage["lead"].id)
+        values = self._gate_onchange(self.rep, lead, self.stage["discovery"])
+        self.assertEqual(values["missing_evidence"], ",source,", "The dialog shows the Source field to fill in.")
+        form = Form(
+            self.env["crm.lead.stage.gate"]
+            .with_user(self.rep)
+            .with_context(default_lead_id=lead.id, default_stage_id=self.stage["discovery"].id)
+        )
+        hints = {line.evidence: line.how_to_complete for line in form.line_ids}
+        self.assertEqual(set(hints), {"source", "grading", "first_contact"})
+        self.assertIn("log the first contact", hints["first_contact"])
+        Item = self.env["crm.stage.checklist.item"]
+        self.assertEqual(
+            set(Item._evidence_hints()),
+            {key for key, _label in Item._fields["evidence"].selection},
+            "Every kind of output says how it is completed.",
+        )
+
+    def test_dialog_completes_lead_fields_and_first_contact_then_moves(self):
+        lead = self._create_lead(answers=self.all_levels("high"), stage_id=self.stage["lead"].id)
+        form = Form(
+            self.env["crm.lead.stage.gate"]
+            .with_user(self.rep)
+            .with_context(default_lead_id=lead.id, default_stage_id=self.stage["discovery"].id)
+        )
+        self.assertEqual({line.evidence for line in form.line_ids}, {"source", "first_contact"})
+        form.source_id = self.source
+        wizard = form.save()
+        self.assertEqual(lead.source_id, self.source, "The source chosen in the dialog is the lead's.")
+        first_contact = wizard.line_ids.filtered(lambda line: line.evidence == "first_contact")
+        first_contact.with_user(self.rep).action_complete()
+        self.assertTrue(lead.first_contact_date)
+        self.assertTrue(first_contact.is_done)
+        wizard.action_retry()
+        self.assertEqual(lead.stage_id, self.stage["discovery"])
+
+    def test_dialog_ticks_manual_outputs_and_fills_discovery(self):
+        self.env["crm.stage.checklist.item"].create(
+            {"stage_id": self.stage["discovery"].id, "name": "Site visit report", "evidence": "manual"}
+        )
         lead = self._ready_lead()
         document_discovery(lead)
+        lead.write({"pain_points": False, "decision_timeline": False})
         form = Form(
             self.env["crm.lead.stage.gate"]
             .with_user(self.rep)
             .with_context(default_lead_id=lead.id, default_stage_id=self.stage["solution"].id)
         )
-        self.assertEqual(len(form.line_ids), 2, "Pain points and timeline are left to tick.")
+        self.assertEqual({line.evidence for line in form.line_ids}, {"manual", "pain_points", "timeline"})
+        form.pain_points = "夜班缺人"
+        form.decision_timeline = "本季度内签约"
         wizard = form.save()
-        # what the dialog sends when the rep ticks the lines
-        wizard.write({"line_ids": [Command.update(line.id, {"manual_done": True}) for line in wizard.line_ids]})
+        # what the dialog sends when the rep ticks the manual line
+        wizard.write(
+            {
+                "line_ids": [
+                    Command.update(line.id, {"manual_done": True})
+                    for line in wizard.line_ids.filtered(lambda line: line.evidence == "manual")
+                ]
+            }
+        )
         wizard.action_retry()
         self.assertEqual(lead.stage_id, self.stage["solution"])
+
+    def test_pain_points_and_timeline_come_from_their_fields(self):
+        lead = self._ready_lead()
+        document_discovery(lead)
+        lines = lead.checklist_line_ids.filtered(lambda line: line.evidence in ("pain_points", "timeline"))
+        self.assertEqual(len(lines), 2)
+        self.assertTrue(all(lines.mapped("is_done")))
+        with self.assertRaises(UserError):
+            lines.with_user(self.rep).write({"manual_done": True})
+        lead.write({"pain_points": "  ", "decision_timeline": False})
+        lines.invalidate_recordset(["is_done"])
+        self.assertFalse(any(lines.mapped("is_done")), "Blank pain points and no timeline: not done.")
+        with self.assertRaises(RedirectWarning):
+            lead.with_user(self.rep).write({"stage_id": self.stage["solution"].id})
+
+    def test_checklist_progress_follows_unsaved_changes(self):
+        lead = self._ready_lead()
+        lead.source_id = False
+        self.assertEqual(lead.checklist_progress, 75, "Source missing: 3 of the 4 outputs.")
+        values = lead.with_user(self.rep).onchange(
+            {"source_id": self.source.id}, ["source_id"], {"source_id": {}, "checklist_progress": {}}
+        )["value"]
+        self.assertEqual(values["checklist_progress"], 100, "The source on screen completes the stage.")
+        values = (
+            self._ready_lead()
+            .with_user(self.rep)
+            .onchange({"source_id": False}, ["source_id"], {"source_id": {}, "checklist_progress": {}})["value"]
+        )
+        self.assertEqual(values["checklist_progress"], 75)
+
+    def test_upgrade_switches_pain_points_and_timeline_to_their_evidence(self):
+        items = self.env.ref("crm_sales_process.crm_stage_checklist_item_discovery_pain") | self.env.ref(
+            "crm_sales_process.crm_stage_checklist_item_discovery_timeline"
+        )
+        items.write({"evidence": "manual"})
+        custom = self.env.ref("crm_sales_process.crm_stage_checklist_item_discovery_spin")
+        custom.evidence = "attachment"  # an admin's choice, kept
+        self.env["crm.stage.checklist.item"]._switch_standard_outputs(
+            {
+                "crm_stage_checklist_item_discovery_pain": "pain_points",
+                "crm_stage_checklist_item_discovery_timeline": "timeline",
+                "crm_stage_checklist_item_discovery_spin": "spin",
+            }
+        )
+        self.assertEqual(items.mapped("evidence"), ["pain_points", "timeline"])
+        self.assertEqual(custom.evidence, "attachment")
 
     def test_history_rows_are_exact(self):
         lead = self._ready_lead()

@@ -3,9 +3,19 @@ from odoo.exceptions import AccessError, UserError
 
 from ..models.crm_lead import StageGateBypass
 
+# Outputs whose evidence is a field of the lead: the dialog shows the field to fill in.
+LEAD_FIELDS_BY_EVIDENCE = {
+    "source": ("source_id",),
+    "owner": ("user_id",),
+    "spin": ("spin_situation", "spin_problem", "spin_implication", "spin_need_payoff"),
+    "pain_points": ("pain_points",),
+    "budget": ("budget_min", "budget_max"),
+    "timeline": ("decision_timeline",),
+}
+
 
 class CrmLeadStageGate(models.TransientModel):
-    """Shown when a lead cannot move forward: what is missing, done inline, or overridden."""
+    """Shown when a lead cannot move forward: what is missing, completed right here, or overridden."""
 
     _name = "crm.lead.stage.gate"
     _description = "Stage Gate"
@@ -16,8 +26,22 @@ class CrmLeadStageGate(models.TransientModel):
     line_ids = fields.Many2many(
         "crm.lead.checklist.line", string="Missing outputs", compute="_compute_line_ids", store=True, readonly=False
     )
+    # ",source,spin," — the evidence kinds missing, for the view to show the fields that complete them
+    missing_evidence = fields.Char(compute="_compute_missing_evidence")
     can_override = fields.Boolean(compute="_compute_can_override")
     override_reason = fields.Text(help="Why the lead moves on without these outputs (kept in its history).")
+    # the lead's own fields that complete evidence-backed outputs, written to the lead when the dialog saves
+    source_id = fields.Many2one(related="lead_id.source_id", readonly=False)
+    user_id = fields.Many2one(related="lead_id.user_id", readonly=False)
+    spin_situation = fields.Text(related="lead_id.spin_situation", readonly=False)
+    spin_problem = fields.Text(related="lead_id.spin_problem", readonly=False)
+    spin_implication = fields.Text(related="lead_id.spin_implication", readonly=False)
+    spin_need_payoff = fields.Text(related="lead_id.spin_need_payoff", readonly=False)
+    pain_points = fields.Text(related="lead_id.pain_points", readonly=False)
+    budget_min = fields.Monetary(related="lead_id.budget_min", readonly=False, currency_field="company_currency")
+    budget_max = fields.Monetary(related="lead_id.budget_max", readonly=False, currency_field="company_currency")
+    company_currency = fields.Many2one(related="lead_id.company_currency")
+    decision_timeline = fields.Char(related="lead_id.decision_timeline", readonly=False)
 
     @api.depends("lead_id", "stage_id")
     def _compute_line_ids(self):
@@ -25,6 +49,15 @@ class CrmLeadStageGate(models.TransientModel):
             missing = gate.lead_id._gate_missing(gate.stage_id)
             gate.line_ids = [fields.Command.set([line.id for line in missing.get(gate.lead_id, [])])]
 
+    @api.depends("line_ids")
+    def _compute_missing_evidence(self):
+        for gate in self:
+            kinds = {line.evidence for line in gate.line_ids if line.evidence in LEAD_FIELDS_BY_EVIDENCE}
+            gate.missing_evidence = f",{','.join(sorted(kinds))}," if kinds else ""
+
+    # depends on the lead so that the web client's onchange of a new dialog computes it
+    @api.depends("lead_id")
+    @api.depends_context("uid")
     def _compute_can_override(self):
         is_manager = self.env.user.has_group("sales_team.group_sale_manager")
         for gate in self:
@@ -49,5 +82,5 @@ class CrmLeadStageGate(models.TransientModel):
         return self._reload_lead()
 
     def _reload_lead(self):
-        # the form or kanban behind the dialog still shows the refused move: reload it
+        # the form or kanban behind the dialog shows the lead where it was: reload it
         return {"type": "ir.actions.client", "tag": "soft_reload"}
