@@ -52,7 +52,6 @@ class CrmLeadChecklistLine(models.Model):
 
     # The lead action that completes an output, by evidence; the others are fields of the lead.
     _COMPLETING_ACTIONS = {
-        "first_contact": "action_log_first_contact",
         "needs_confirmed": "action_open_needs",
         "minutes_signed": "action_open_negotiation_minutes",
         "solution_review": "action_view_solution_reviews",
@@ -61,8 +60,8 @@ class CrmLeadChecklistLine(models.Model):
     }
 
     def action_complete(self):
-        """Do what completes this output: log the first contact, or open the needs, minutes,
-        solution reviews or quotations of the lead, or the lead itself for its own fields."""
+        """Open what completes this output: the needs, minutes, solution reviews or quotations
+        of the lead, or the lead itself for its own fields."""
         self.ensure_one()
         lead = self.lead_id
         lead.check_access("write")

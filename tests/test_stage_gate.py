@@ -188,7 +188,9 @@ class TestStageGate(CrmSalesProcessCase):
     def test_dialog_says_how_to_complete_each_output(self):
         lead = self._create_lead(stage_id=self.stage["lead"].id)
         values = self._gate_onchange(self.rep, lead, self.stage["discovery"])
-        self.assertEqual(values["missing_evidence"], ",source,", "The dialog shows the Source field to fill in.")
+        self.assertEqual(
+            values["missing_evidence"], ",first_contact,source,", "The dialog offers the source and the first contact."
+        )
         form = Form(
             self.env["crm.lead.stage.gate"]
             .with_user(self.rep)
@@ -215,12 +217,27 @@ class TestStageGate(CrmSalesProcessCase):
         form.source_id = self.source
         wizard = form.save()
         self.assertEqual(lead.source_id, self.source, "The source chosen in the dialog is the lead's.")
+        self.assertEqual(wizard.missing_evidence, ",first_contact,source,")
         first_contact = wizard.line_ids.filtered(lambda line: line.evidence == "first_contact")
-        first_contact.with_user(self.rep).action_complete()
+        reopened = wizard.action_log_first_contact()
+        self.assertEqual((reopened["res_model"], reopened["res_id"]), (wizard._name, wizard.id), "The dialog stays.")
         self.assertTrue(lead.first_contact_date)
         self.assertTrue(first_contact.is_done)
         wizard.action_retry()
         self.assertEqual(lead.stage_id, self.stage["discovery"])
+
+    def test_dialog_opens_the_documents_that_complete_an_output(self):
+        lead = self._ready_lead()
+        document_discovery(lead)
+        lines = {line.evidence: line for line in lead.checklist_line_ids}
+        self.assertEqual(lines["needs_confirmed"].with_user(self.rep).action_complete()["res_model"], "crm.lead.need")
+        self.assertEqual(
+            lines["minutes_signed"].with_user(self.rep).action_complete()["res_model"], "crm.negotiation.minutes"
+        )
+        review = lines["solution_review"].with_user(self.rep).action_complete()
+        self.assertEqual(review["res_model"], "crm.solution.review")
+        self.assertEqual(lines["quotation"].with_user(self.rep).action_complete()["res_model"], "sale.order")
+        self.assertEqual(lines["stakeholders"].with_user(self.rep).action_complete()["res_id"], lead.id)
 
     def test_dialog_ticks_manual_outputs_and_fills_discovery(self):
         self.env["crm.stage.checklist.item"].create(

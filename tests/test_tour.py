@@ -1,7 +1,5 @@
 from odoo.tests import HttpCase, new_test_user, tagged
 
-from .common import document_discovery
-
 
 def _salesman(env, login, name):
     """A salesman who logs in with his login as password; no email address, as many reps."""
@@ -11,41 +9,40 @@ def _salesman(env, login, name):
 
 
 @tagged("post_install", "-at_install")
-class TestGradingTour(HttpCase):
-    def test_rep_grades_a_lead_in_the_browser(self):
+class TestRoleTours(HttpCase):
+    """A day in the browser, per role. A failing tour leaves its screenshots in Odoo's
+    screenshots folder (``--screenshots``, /tmp/odoo_tests by default)."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.env["crm.sales.stage.apply"]._apply_default_mapping()
+        cls.stage = {
+            code: cls.env.ref(f"crm_sales_process.crm_stage_{code}") for code in ("lead", "discovery", "solution")
+        }
+        cls.env["utm.source"].create({"name": "Tour fair"})
+
+    def test_rep_grades_and_completes_the_blocked_move_from_the_dialog(self):
         rep = _salesman(self.env, "csp_tour_rep", "Tour Rep")
         lead = self.env["crm.lead"].create({"name": "Tour: 数控机床升级", "type": "opportunity", "user_id": rep.id})
-        self.start_tour("/odoo", "crm_sales_process_grading_tour", login="csp_tour_rep")
-        self.assertEqual(lead.grade, "a")
-        self.assertEqual(lead.grading_score, 100)
+        self.start_tour("/odoo", "crm_sales_process_rep_tour", login="csp_tour_rep")
+        self.assertEqual((lead.grade, lead.grading_score), ("a", 100))
+        self.assertEqual(lead.source_id.name, "Tour fair", "The source chosen in the dialog is the lead's.")
+        self.assertTrue(lead.first_contact_date, "The first contact logged from the dialog is recorded.")
+        self.assertEqual(lead.stage_id, self.stage["discovery"])
+        self.assertFalse(lead.stage_history_ids.filtered("is_override"), "The rep moved it through the gate.")
 
-
-@tagged("post_install", "-at_install")
-class TestStageGateTour(HttpCase):
-    def test_rep_completes_the_checklist_from_the_blocked_move(self):
-        rep = _salesman(self.env, "csp_gate_rep", "Gate Rep")
-        self.env["crm.sales.stage.apply"]._apply_default_mapping()
-        criteria = self.env["crm.grading.criterion"].search([])
+    def test_manager_overrides_a_blocked_drag_with_a_reason(self):
+        rep = _salesman(self.env, "csp_tour_rep_2", "Tour Rep 2")
+        manager = new_test_user(
+            self.env, login="csp_tour_manager", name="Tour Manager", groups="sales_team.group_sale_manager"
+        )
+        team = self.env["crm.team"].create({"name": "Tour team", "user_id": manager.id})
         lead = self.env["crm.lead"].create(
-            {
-                "name": "Gate tour lead",
-                "type": "opportunity",
-                "user_id": rep.id,
-                "source_id": self.env["utm.source"].create({"name": "Tour fair"}).id,
-                "grading_line_ids": [
-                    (0, 0, {"criterion_id": c.id, "option_id": c.option_ids.sorted("points")[-1].id}) for c in criteria
-                ],
-            }
+            {"name": "Override tour lead", "type": "opportunity", "user_id": rep.id, "team_id": team.id}
         )
-        lead.first_contact_date = lead.create_date
-        document_discovery(lead)  # the tour ticks what stays manual
-        solution = self.env.ref("crm_sales_process.crm_stage_solution")
-        self.start_tour("/odoo", "crm_sales_process_stage_gate_tour", login="csp_gate_rep")
-        self.assertEqual(lead.stage_id, solution)
-        discovery_lines = lead.checklist_line_ids.filtered(
-            lambda line: (
-                line.stage_id == self.env.ref("crm_sales_process.crm_stage_discovery") and line.evidence == "manual"
-            )
-        )
-        self.assertTrue(all(discovery_lines.mapped("manual_done")))
-        self.assertEqual(discovery_lines.done_by_id, rep)
+        self.start_tour("/odoo", "crm_sales_process_manager_tour", login="csp_tour_manager")
+        self.assertEqual(lead.stage_id, self.stage["discovery"])
+        override = lead.stage_history_ids.filtered("is_override")
+        self.assertEqual(override.user_id, manager)
+        self.assertEqual(override.override_reason, "客户总经理已口头确认需求, 展会现场直接进入需求探查")

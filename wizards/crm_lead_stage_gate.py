@@ -11,6 +11,7 @@ LEAD_FIELDS_BY_EVIDENCE = {
     "pain_points": ("pain_points",),
     "budget": ("budget_min", "budget_max"),
     "timeline": ("decision_timeline",),
+    "first_contact": ("first_contact_date",),
 }
 
 
@@ -42,6 +43,7 @@ class CrmLeadStageGate(models.TransientModel):
     budget_max = fields.Monetary(related="lead_id.budget_max", readonly=False, currency_field="company_currency")
     company_currency = fields.Many2one(related="lead_id.company_currency")
     decision_timeline = fields.Char(related="lead_id.decision_timeline", readonly=False)
+    first_contact_date = fields.Datetime(related="lead_id.first_contact_date")
 
     @api.depends("lead_id", "stage_id")
     def _compute_line_ids(self):
@@ -62,6 +64,20 @@ class CrmLeadStageGate(models.TransientModel):
         is_manager = self.env.user.has_group("sales_team.group_sale_manager")
         for gate in self:
             gate.can_override = is_manager
+
+    def action_log_first_contact(self):
+        """Record the first contact the rep made elsewhere, and show the dialog again."""
+        self.ensure_one()
+        self.lead_id.action_log_first_contact()
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": self._name,
+            "res_id": self.id,
+            "view_mode": "form",
+            "views": [(False, "form")],
+            "target": "new",
+            "name": self.env._("Stage outputs missing"),
+        }
 
     def action_retry(self):
         """Move the lead now that the outputs are done (the gate checks again)."""

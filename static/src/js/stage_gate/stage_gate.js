@@ -46,12 +46,17 @@ patch(StatusBarField.prototype, {
     async selectItem(item) {
         const { name, record } = this.props;
         const previous = record.data[name];
+        const hadChanges = record.dirty;
         try {
             await super.selectItem(item);
         } catch (error) {
             if (stageGateAction(error)) {
                 // the form must not show the refused stage; other unsaved edits stay
-                await record.update({ [name]: previous });
+                if (hadChanges) {
+                    await record.update({ [name]: previous });
+                } else {
+                    await record.discard();
+                }
             }
             throw error;
         }

@@ -1,59 +1,64 @@
 import { registry } from "@web/core/registry";
-import { openLeadFromPipeline } from "@crm_sales_process/js/tours/tour_steps";
+import { gateDialogOpens, gradeBest, openLeadFromPipeline } from "@crm_sales_process/js/tours/tour_steps";
 
-const GRADING = ".o_field_widget[name=grading_line_ids]";
-
-/** Answer the question on row `index` with the option named `answer`. */
-function answer(index, answer) {
-    const row = `${GRADING} .o_data_row:eq(${index})`;
-    return [
-        {
-            content: `open the answer of question ${index + 1}`,
-            trigger: `${row} td[name=option_id]`,
-            run: "click",
-        },
-        {
-            content: `type “${answer}”`,
-            trigger: `${row} td[name=option_id] input`,
-            run: `edit ${answer}`,
-        },
-        {
-            content: `pick “${answer}”`,
-            trigger: `.o-autocomplete--dropdown-item a:contains("${answer}")`,
-            run: "click",
-        },
-    ];
-}
+const ROWS = ".modal .o_field_widget[name=line_ids] .o_data_row";
 
 /**
- * A rep opens his lead from the pipeline, answers the five grading questions
- * with the best answers, saves, and sees a score of 100 and grade A.
+ * A rep's day: he opens his new lead from the pipeline and grades it (A), tries to move it to
+ * Needs discovery from the status bar, is refused, completes what is missing from the dialog
+ * itself (the source, the first contact he made by phone) and moves it.
  */
-registry.category("web_tour.tours").add("crm_sales_process_grading_tour", {
+registry.category("web_tour.tours").add("crm_sales_process_rep_tour", {
     url: "/odoo",
     steps: () => [
         ...openLeadFromPipeline("数控机床升级"),
+        ...gradeBest(),
         {
-            content: "the grading tab lists the five questions",
-            trigger: `${GRADING} .o_data_row:eq(4)`,
+            content: "move it to Needs discovery from the status bar",
+            trigger: ".o_statusbar_status button:contains(Needs discovery)",
+            run: "click",
         },
-        ...answer(0, "Purchase within 3 months"),
-        ...answer(1, "Budget within our price range"),
-        ...answer(2, "Large enterprise or listed company"),
-        ...answer(3, "Decision maker identified"),
-        ...answer(4, "Asked for a proposal or quotation"),
+        ...gateDialogOpens("Needs discovery"),
         {
-            content: "save the lead",
-            trigger: ".o_form_button_save",
+            content: "the form behind still shows the lead in Lead acquisition",
+            trigger: ".o_statusbar_status button.o_arrow_button_current:contains(Lead acquisition)",
+        },
+        {
+            content: "each output says how to complete it",
+            trigger: `${ROWS}:contains(First contact made):contains(log the first contact)`,
+        },
+        {
+            content: "choose the source in the dialog",
+            trigger: ".modal .o_field_widget[name=source_id] input",
+            run: "edit Tour fair",
+        },
+        {
+            content: "pick “Tour fair”",
+            trigger: '.o-autocomplete--dropdown-item a:contains("Tour fair")',
             run: "click",
         },
         {
-            content: "the lead is graded A",
-            trigger: ".o_form_saved .o_field_widget[name=grade] .badge:contains(A)",
+            content: "log the first contact he made by phone",
+            trigger: ".modal button[name=action_log_first_contact]",
+            run: "click",
         },
         {
-            content: "with a score of 100",
-            trigger: ".o_field_widget[name=grading_score]:contains(100)",
+            content: "the first contact is done, the source kept",
+            trigger: `${ROWS}.text-muted:contains(First contact made)`,
+        },
+        {
+            content: "the source chosen is still there",
+            trigger: ".modal .o_field_widget[name=source_id] input:value(Tour fair)",
+        },
+        {
+            content: "move the lead",
+            trigger: ".modal button[name=action_retry]",
+            run: "click",
+        },
+        {
+            content: "the dialog closes and the lead shows its new stage, saved",
+            trigger:
+                "body:not(:has(.modal)) .o_form_saved .o_statusbar_status button.o_arrow_button_current:contains(Needs discovery)",
         },
     ],
 });
