@@ -1,3 +1,5 @@
+from lxml import etree
+
 from odoo import Command
 from odoo.addons.crm_sales_process import post_init_hook
 from odoo.tests import Form, tagged
@@ -86,3 +88,24 @@ class TestLeadMisc(CrmSalesProcessCase):
         self.assertFalse(lead.grading_line_ids)
         post_init_hook(self.env)
         self.assertEqual(len(lead.grading_line_ids), len(self.criteria))
+
+
+@tagged("post_install", "-at_install")
+class TestLeadForm(CrmSalesProcessCase):
+    def test_smart_buttons_follow_the_process(self):
+        """Checklist, needs, quotations, reviews, minutes, orders come first, before core's buttons."""
+        arch = self.env["crm.lead"].with_user(self.rep).get_views([(False, "form")])["views"]["form"]["arch"]
+        box = etree.fromstring(arch).xpath("//div[@name='button_box']")[0]
+        names = [button.get("name") for button in box.iterchildren("button")]
+        self.assertEqual(
+            names[:7],
+            [
+                "action_open_checklist",
+                "action_open_needs",
+                "action_view_sale_quotation",
+                "action_view_solution_reviews",
+                "action_open_negotiation_minutes",
+                "action_view_sale_order",
+                "action_schedule_meeting",
+            ],
+        )

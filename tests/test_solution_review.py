@@ -211,6 +211,21 @@ class TestSolutionReview(CrmSalesProcessCase):
         review.with_user(self.rep).action_cancel()
         self.assertFalse(self._activity_users(review))
 
+    def test_decided_tier_closes_the_todos_of_every_member_of_its_group(self):
+        legal_2 = new_test_user(
+            self.env, login="csp_legal_2", name="Legal Zhao", groups="crm_sales_process.group_legal_reviewer"
+        )
+        review = self._submitted_review()
+        self.assertIn(legal_2, self._activity_users(review), "Every legal reviewer is asked.")
+        self._decide(review, "legal", "合同条款合规")
+        self.assertFalse(
+            (self.legal | legal_2) & self._activity_users(review),
+            "Legal decided: no legal reviewer keeps a to-do for this review.",
+        )
+        self._decide(review, "technical", "OK", approve=False)
+        self.assertEqual(review.state, "rejected")
+        self.assertFalse(self._activity_users(review), "A rejected review leaves nobody anything to do.")
+
     def test_sheet_prints_every_decision(self):
         review = self._submitted_review()
         comments = {"legal": "合同条款符合标准模板", "commercial": "毛利率 32%", "technical": "精度满足要求"}
