@@ -708,10 +708,12 @@ class CrmLead(models.Model):
                 continue
             for template in plan.template_ids:
                 responsible = template._determine_responsible(lead.user_id or self.env.user, lead)["responsible"]
+                # the activity speaks the language of the user who gets it
+                text = template.with_context(lang=responsible.lang)
                 lead.activity_schedule(
                     activity_type_id=template.activity_type_id.id,
-                    summary=template.summary,
-                    note=template.note,
+                    summary=text.summary,
+                    note=text.note,
                     user_id=responsible.id,
                     date_deadline=template._get_date_deadline(today),
                 )

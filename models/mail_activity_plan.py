@@ -4,8 +4,15 @@ from .crm_lead import GRADES
 
 
 class MailActivityPlan(models.Model):
+    """Activity plans started by a lead's grade (the follow-up cadences).
+
+    The plan name is translatable here (it is not in Odoo 18): the cadences are shipped
+    in English and Chinese, and an administrator translates his own plans the usual way.
+    """
+
     _inherit = "mail.activity.plan"
 
+    name = fields.Char(translate=True)
     crm_grade = fields.Selection(
         GRADES,
         string="Lead grade",

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# make lint: ruff, pylint-odoo mandatory checks, XML parse, .po syntax.
+# make lint: ruff, pylint-odoo mandatory checks, XML parse, .po syntax, no English in zh_CN.
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd -P)"
 PYTHON="${PYTHON:-python3}"
@@ -40,7 +40,7 @@ echo "== .po"
 import glob, re, sys
 import polib
 bad = 0
-for path in sorted(glob.glob("i18n/*.po*")):
+for path in sorted(glob.glob("i18n*/*.po*")):
     try:
         po = polib.pofile(path)
     except (OSError, ValueError) as exc:
@@ -60,6 +60,9 @@ for path in sorted(glob.glob("i18n/*.po*")):
 sys.exit(bad)
 PY
 if command -v msgfmt >/dev/null 2>&1; then
-    for po in i18n/*.po; do msgfmt --check-format -o /dev/null "$po"; done
+    for po in i18n/*.po i18n_extra/*.po; do msgfmt --check-format -o /dev/null "$po"; done
 fi
+
+echo "== zh_CN (scripts/check_zh.py)"
+"$PYTHON" scripts/check_zh.py
 echo "lint: all checks passed"
