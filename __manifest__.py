@@ -2,7 +2,7 @@
     "name": "CRM Sales Process",
     "summary": "Standardized B2B sales process: lead grading, first-contact SLA, "
     "grade cadences, stage gates, signed minutes and approvals",
-    "version": "18.0.1.2.0",
+    "version": "18.0.1.3.0",
     "category": "Sales/CRM",
     "author": "crm_sales_process developers",
     "website": "https://github.com/crm-sales-process/crm_sales_process",
@@ -48,6 +48,7 @@
         "views/crm_signed_document_portal_templates.xml",
         "wizards/crm_signature_wizard_views.xml",
         "views/crm_solution_review_views.xml",
+        "views/crm_lead_button_box_views.xml",
         "views/crm_sales_process_menus.xml",
         "reports/crm_lead_reports.xml",
         "reports/crm_lead_templates.xml",

@@ -270,13 +270,12 @@ class TestNeeds(CrmSalesProcessCase):
             stage_id=self.stage["lead"].id,
             budget_min=500000,
             budget_max=800000,
+            pain_points="装夹误差",
+            decision_timeline="董事会 5 月审批",
             **SPIN,
         )
         lead.first_contact_date = fields.Datetime.now()
         lead.with_user(self.rep).write({"stage_id": self.stage["discovery"].id})
-        lead.checklist_line_ids.filtered(
-            lambda line: line.stage_id == self.stage["discovery"] and line.evidence == "manual"
-        ).with_user(self.rep).write({"manual_done": True})
         with self.assertRaises(RedirectWarning) as caught:
             lead.with_user(self.rep).write({"stage_id": self.stage["solution"].id})
         self.assertIn("Decision chain with a decision maker", str(caught.exception))

@@ -1,4 +1,4 @@
-"""Pain points and the decision timeline are read from their fields on the lead (18.0.1.2.0)."""
+"""Pain points and the decision timeline are read from their fields on the lead (18.0.1.3.0)."""
 
 from odoo import SUPERUSER_ID, api
 
