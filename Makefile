@@ -1,7 +1,8 @@
-.PHONY: run test bench lint pot help
+.PHONY: run mail test bench lint pot help
 
 help:
 	@echo "make run   - demo database + Odoo at http://localhost:8069 (admin/admin)"
+	@echo "make mail  - the mails caught by make run, and the last one (or N=3) decoded"
 	@echo "make test  - fresh test database and the whole suite (pytest-odoo, browser tours)"
 	@echo "make bench - benchmarks (prints ratios)"
 	@echo "make lint  - ruff, pylint-odoo, XML and .po checks"
@@ -9,6 +10,9 @@ help:
 
 run:
 	bash scripts/run.sh
+
+mail:
+	@$${PYTHON:-python3} scripts/mailcatcher.py read $(N)
 
 test:
 	bash scripts/test.sh

@@ -6,7 +6,5 @@ DB="${BENCH_DB:-crm_sales_process_bench}"
 prepare
 
 dropdb --if-exists "$DB"
-"$PYTHON" "$ODOO_BIN" --addons-path="$ADDONS_PATH" -d "$DB" -i crm_sales_process \
-    --stop-after-init --log-level=warn --without-demo=all \
-    || die "installing crm_sales_process into $DB failed."
+odoo_init "$DB-install" "installing crm_sales_process into $DB" -d "$DB" -i crm_sales_process --without-demo=all
 "$PYTHON" "$ROOT/scripts/bench.py" --database "$DB" --addons-path "$ADDONS_PATH" "$@"

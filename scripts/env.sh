@@ -1,13 +1,21 @@
 #!/usr/bin/env bash
 # Shared by the make targets: find Odoo and PostgreSQL, fail loudly with the
-# way out when one is missing, and expose this checkout to Odoo as the addon
-# `crm_sales_process`. It installs no Odoo source, ever.
+# way out when one is missing, install what the addon needs around Odoo (Debian and Python
+# packages), expose this checkout to Odoo as the addon `crm_sales_process`, and run odoo-bin
+# installs that fail loudly. It installs no Odoo source, ever.
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd -P)"
 PYTHON="${PYTHON:-python3}"
 
+LOG_DIR="$ROOT/.logs"
+
 die() { echo "ERROR: $*" >&2; exit 1; }
+
+# Odoo log lines: "2025-01-31 12:00:00,123 4242 ERROR db odoo.modules.loading: message"
+ODOO_QUIET_LINE='^[0-9-]+ [0-9:,]+ [0-9]+ (DEBUG|INFO) '
+ODOO_DEMO_FAILED='demo data failed to install|installed without demo data'
+ODOO_BAD_LINE="^[0-9-]+ [0-9:,]+ [0-9]+ (ERROR|CRITICAL) |$ODOO_DEMO_FAILED"
 
 require_odoo() {
     local version
@@ -69,4 +77,104 @@ prepare() {
     require_postgres
     require_oca
     link_addon
+}
+
+has_cjk_font() {
+    dpkg -s fonts-noto-cjk >/dev/null 2>&1 && return 0
+    command -v fc-list >/dev/null 2>&1 && [ -n "$(fc-list ':lang=zh-cn' family 2>/dev/null)" ]
+}
+
+has_browser() {
+    command -v chromium >/dev/null 2>&1 || command -v chromium-browser >/dev/null 2>&1 \
+        || command -v google-chrome >/dev/null 2>&1
+}
+
+# pip-installs a requirements file of this checkout unless the named modules import.
+# Usage: require_pip requirements-run.txt aiosmtpd
+require_pip() {
+    local file="$1" modules
+    shift
+    modules="$(IFS=,; echo "$*")"
+    "$PYTHON" -c "import $modules" >/dev/null 2>&1 && return 0
+    echo "Installing the Python packages of $file…"
+    "$PYTHON" -m pip install --quiet -r "$ROOT/$file" </dev/null \
+        || die "could not pip install $file: run '$PYTHON -m pip install -r $ROOT/$file' and retry."
+}
+
+# What the addon needs on the machine, installed when missing (Debian packages with apt-get, Python
+# packages with pip). Usage: require_runtime run|test
+#   run:  wkhtmltopdf (PDF reports; the demo data signs documents, which renders their PDF),
+#         fonts-noto-cjk (Chinese glyphs in those PDFs), aiosmtpd (the mail catcher of `make run`)
+#   test: the same, plus chromium (browser tours) and requirements-test.txt
+# poppler-utils (pdftotext, handy to read the reports) comes along when apt-get runs anyway.
+require_runtime() {
+    local purpose="${1:-run}" missing=() optional=() sudo=()
+    command -v wkhtmltopdf >/dev/null 2>&1 || missing+=(wkhtmltopdf)
+    has_cjk_font || missing+=(fonts-noto-cjk)
+    if [ "$purpose" = test ] && ! has_browser; then missing+=(chromium); fi
+    command -v pdftotext >/dev/null 2>&1 || optional+=(poppler-utils)
+
+    if [ ${#missing[@]} -gt 0 ]; then
+        local way_out="install them (Debian/Ubuntu: apt-get install ${missing[*]}) and retry"
+        command -v apt-get >/dev/null 2>&1 \
+            || die "missing on this machine: ${missing[*]}, and there is no apt-get to install them: $way_out."
+        if [ "$(id -u)" != 0 ]; then
+            if command -v sudo >/dev/null 2>&1 && sudo -n true 2>/dev/null; then
+                sudo=(sudo -n)
+            else
+                die "missing on this machine: ${missing[*]}; installing them needs root: run 'sudo apt-get install ${missing[*]}' and retry."
+            fi
+        fi
+        local log="$LOG_DIR/apt-get.log"
+        mkdir -p "$LOG_DIR"
+        echo "Installing the Debian packages ${missing[*]} ${optional[*]} (apt-get, log in $log)…"
+        # Another apt-get (another checkout's make) may hold the lock: wait for it rather than fail.
+        ${sudo[@]+"${sudo[@]}"} apt-get update -qq -o DPkg::Lock::Timeout=600 </dev/null >"$log" 2>&1 \
+            || echo "WARNING: apt-get update failed (see $log); trying the install with the current package lists." >&2
+        ${sudo[@]+"${sudo[@]}"} env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+            -o DPkg::Lock::Timeout=600 "${missing[@]}" "${optional[@]}" </dev/null >>"$log" 2>&1 \
+            || { tail -n 20 "$log" >&2
+                 die "apt-get could not install ${missing[*]} ${optional[*]} (log: $log): run 'apt-get update && apt-get install ${missing[*]}' yourself and retry."; }
+        command -v wkhtmltopdf >/dev/null 2>&1 || die "wkhtmltopdf is still missing after apt-get: $way_out."
+        has_cjk_font || die "no Chinese font after apt-get: $way_out."
+        if [ "$purpose" = test ] && ! has_browser; then die "Chromium is still missing after apt-get: $way_out."; fi
+    elif [ ${#optional[@]} -gt 0 ]; then
+        echo "Note: poppler-utils (pdftotext, handy to read the PDF reports) is not installed; it is optional."
+    fi
+
+    require_pip requirements-run.txt aiosmtpd
+    if [ "$purpose" = test ]; then
+        require_pip requirements-test.txt pytest_odoo websocket freezegun
+    fi
+}
+
+# Runs odoo-bin until the end of its initialisation (an install, an upgrade, an export) with its log
+# in $LOG_DIR/<name>.log; prints the warnings and errors as they come; fails when odoo-bin fails, and
+# also when it exits 0 after logging an ERROR or CRITICAL line or installing without its demo data
+# (Odoo 18 only warns "Module X demo data failed to install, installed without demo data", and goes on).
+# Usage: odoo_init <name> <what it does, for the messages> <odoo-bin arguments...>
+odoo_init() {
+    local name="$1" what="$2" rc bad
+    shift 2
+    local log="$LOG_DIR/$name.log"
+    mkdir -p "$LOG_DIR"
+    echo "($what: full log in $log)"
+    # The file gets the INFO lines (to tell a quiet success from a log that went elsewhere),
+    # the console the warnings and errors only.
+    set +e
+    "$PYTHON" "$ODOO_BIN" --addons-path="$ADDONS_PATH" "$@" --stop-after-init --log-level=info </dev/null 2>&1 \
+        | tee "$log" | { grep --line-buffered -vE "$ODOO_QUIET_LINE" || true; }
+    rc=${PIPESTATUS[0]}
+    set -e
+    [ "$rc" = 0 ] || die "$what failed: odoo-bin exited with status $rc (log: $log)."
+    bad="$(grep -E "$ODOO_BAD_LINE" "$log" | head -n 5 || true)"
+    if [ -n "$bad" ]; then
+        printf '%s\n' "$bad" >&2
+        if grep -qE "$ODOO_DEMO_FAILED" "$log"; then
+            die "$what failed: the demo data did not install (Odoo went on without it; the cause is in the traceback after that line in $log)."
+        fi
+        die "$what failed: odoo-bin exited 0 but logged the errors above (log: $log)."
+    fi
+    grep -q "Modules loaded\." "$log" \
+        || die "$what: Odoo's log did not reach $log (is a 'logfile' set in your Odoo config file?), so its errors cannot be checked."
 }
