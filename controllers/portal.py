@@ -1,3 +1,5 @@
+import logging
+
 from werkzeug.exceptions import Forbidden, NotFound
 
 from odoo import http
@@ -6,6 +8,8 @@ from odoo.http import request
 from odoo.tools import consteq, is_html_empty
 
 from ..models.crm_signed_document_mixin import PORTAL_PATHS
+
+_logger = logging.getLogger(__name__)
 
 # portal path segment -> model of the customer-signed documents served here
 SIGNED_DOCUMENT_ROUTES = {path: model for model, path in PORTAL_PATHS.items()}
@@ -37,21 +41,25 @@ class SignedDocumentPortal(http.Controller):
     @http.route(f"/my/<any({KINDS}):kind>/<int:document_id>", type="http", auth="public", website=True)
     def signed_document_page(self, kind, document_id, access_token=None, report_type=None, download=False, **kw):
         document = self._signed_document(kind, document_id, access_token)
+        message = kw.get("message")
         if report_type == "pdf":
-            if document.signed_pdf_id:
-                content = document.signed_pdf_id.raw
+            try:
+                content = self._signed_document_pdf(document)
+            except UserError as error:
+                # the customer gets the page and a notice; the reason is for us
+                _logger.warning("PDF of %s not served on the portal: %s", document.display_name, error)
+                message = "pdf_unavailable"
             else:
-                content = (
-                    request.env["ir.actions.report"].sudo()._render_qweb_pdf(document._signed_report, document.ids)[0]
+                disposition = "attachment" if download else "inline"
+                return request.make_response(
+                    content,
+                    headers=[
+                        ("Content-Type", "application/pdf"),
+                        ("Content-Disposition", f'{disposition}; filename="{document.name}.pdf"'),
+                    ],
                 )
-            disposition = "attachment" if download else "inline"
-            return request.make_response(
-                content,
-                headers=[
-                    ("Content-Type", "application/pdf"),
-                    ("Content-Disposition", f'{disposition}; filename="{document.name}.pdf"'),
-                ],
-            )
+        user = request.env.user
+        own_contact = user.share and not user._is_public() and user.partner_id
         return request.render(
             "crm_sales_process.portal_signed_document",
             {
@@ -59,10 +67,20 @@ class SignedDocumentPortal(http.Controller):
                 "kind": kind,
                 "content_template": document._signed_content_template,
                 "res_company": document.company_id,
-                "message": kw.get("message"),
+                "message": message,
                 "is_html_empty": is_html_empty,
+                # the portal user signs in his own name; through the emailed link, the person expected to sign
+                "default_signer": own_contact.name if own_contact else document._signed_default_signer(),
             },
         )
+
+    def _signed_document_pdf(self, document):
+        """The signed PDF (rendered now if it could not be at signing), or the PDF of the document to sign."""
+        if document.signed_on:
+            if not document.signed_pdf_id:
+                document._signed_render_missing_pdf()
+            return document.signed_pdf_id.raw
+        return request.env["ir.actions.report"].sudo()._render_qweb_pdf(document._signed_report, document.ids)[0]
 
     @http.route(f"/my/<any({KINDS}):kind>/<int:document_id>/sign", type="json", auth="public", website=True)
     def signed_document_sign(self, kind, document_id, access_token=None, name=None, signature=None):

@@ -66,6 +66,12 @@ class CrmNeedConfirmation(models.Model):
             "%(list)s lists no needs: record the customer's needs on the opportunity first.", list=self.display_name
         )
 
+    def _signed_signer_candidates(self):
+        """The opportunity's decision makers, the people who confirmed some of its needs, then its contact."""
+        lead_signers = self._signed_lead_signers(self.lead_id)
+        decision_makers = lead_signers.filtered(lambda partner: partner != self.lead_id.partner_id)
+        return decision_makers | self.line_ids.need_id.confirmed_by_id | lead_signers
+
     def _signer_partner(self, author=None):
         """The customer's person who signed: the contact of that name, else the portal user, else the company."""
         customer = self.partner_id.commercial_partner_id
@@ -79,7 +85,9 @@ class CrmNeedConfirmation(models.Model):
     def _on_signed(self, author=None):
         """The customer confirmed by signature every need of the list still to confirm."""
         needs = self.line_ids.need_id.filtered(lambda need: need.state == "draft")
-        needs.sudo()._mark_confirmed("signature", self._signer_partner(author), self.signed_on.date())
+        # the day of the signature where the document's company is, not in UTC
+        signed_on = fields.Datetime.context_timestamp(self.with_context(tz=self._signed_tz()), self.signed_on)
+        needs.sudo()._mark_confirmed("signature", self._signer_partner(author), signed_on.date())
         if needs:
             self.lead_id._message_log(
                 body=self.env._(

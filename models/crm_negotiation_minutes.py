@@ -105,6 +105,11 @@ class CrmNegotiationMinutes(models.Model):
     # Actions
     # ------------------------------------------------------------------
 
+    def _signed_signer_candidates(self):
+        """The customer's attendees (decision makers first), then the opportunity's decision makers and contact."""
+        attendees = self.customer_attendee_ids.sorted(lambda partner: partner.decision_role != "decision_maker")
+        return attendees | self._signed_lead_signers(self.lead_id)
+
     def _signed_empty_message(self):
         return self.env._(
             "%(minutes)s have no terms: write down what was agreed and what is still open first.",

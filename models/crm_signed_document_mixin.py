@@ -2,12 +2,17 @@ import base64
 import hashlib
 import io
 import json
+import logging
 
+import psycopg2
 from PIL import Image, ImageDraw
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError
-from odoo.tools import SQL
+from odoo.service.model import PG_CONCURRENCY_ERRORS_TO_RETRY
+from odoo.tools import SQL, format_datetime
+
+_logger = logging.getLogger(__name__)
 
 SIGNED_DOCUMENT_STATES = [
     ("draft", "Draft"),
@@ -34,6 +39,12 @@ SIGNATURE_FIELDS = frozenset(
         "signed_pdf_id",
     }
 )
+# How signed documents print a moment: the same for every language, and followed by the zone's name
+# (``2026-11-23 16:02 (Asia/Shanghai)``), so that a document with legal weight is never ambiguous.
+LOCAL_DATETIME_FORMAT = "yyyy-MM-dd HH:mm"
+LOCAL_DATE_FORMAT = "yyyy-MM-dd"
+# The signer's name as typed; longer input is not a name.
+SIGNER_NAME_MAX_LENGTH = 128
 
 
 class SigningGuard:
@@ -59,6 +70,9 @@ class CrmSignedDocumentMixin(models.AbstractModel):
     Lines use ``crm.signed.document.line.mixin``. ``_signed_sequence_code`` numbers
     the documents; the customer is the commercial partner of
     ``_signed_partner_source`` (a path such as ``lead_id.partner_id``) unless set by hand.
+    ``_signed_signer_candidates`` names the customer's people expected to sign (the
+    signature pads propose the first). Every time the document shows is printed by
+    ``_local_datetime_str``, in the document's zone unless the reader's applies.
     """
 
     _name = "crm.signed.document.mixin"
@@ -123,6 +137,31 @@ class CrmSignedDocumentMixin(models.AbstractModel):
             customer = document._signed_partner_source and document.mapped(document._signed_partner_source)
             if customer:
                 document.partner_id = customer.commercial_partner_id
+
+    # ------------------------------------------------------------------
+    # Times as the reader reads them
+    # ------------------------------------------------------------------
+
+    def _signed_tz(self):
+        """The time zone of the document's printed times (portal page, PDF, notes written by the system):
+        its company's (the zone of the company's working hours), else its customer's, else the
+        company address's, else UTC."""
+        self.ensure_one()
+        return self.company_id.resource_calendar_id.tz or self.partner_id.tz or self.company_id.partner_id.tz or "UTC"
+
+    def _local_datetime_str(self, value, tz=None, date_only=False):
+        """``value`` (a datetime as stored, in UTC) as read in ``tz``, by default the document's zone
+        (``_signed_tz``): ``2026-11-23 16:02 (Asia/Shanghai)``, or ``2026-11-23`` with ``date_only``.
+
+        Every time a signed document shows goes through here: the page, the PDF, the emails and
+        the messages of its checks; the fingerprint stays on the stored UTC values.
+        """
+        if not value:
+            return ""
+        tz = tz or self._signed_tz()
+        if date_only:
+            return format_datetime(self.env, value, tz=tz, dt_format=LOCAL_DATE_FORMAT)
+        return f"{format_datetime(self.env, value, tz=tz, dt_format=LOCAL_DATETIME_FORMAT)} ({tz})"
 
     # ------------------------------------------------------------------
     # Freezing the content
@@ -267,9 +306,12 @@ class CrmSignedDocumentMixin(models.AbstractModel):
 
         Called with the rights of the caller's route (portal: sudo after the token
         check; on site: the salesperson's). The row lock makes a second, concurrent
-        signature wait and then find the document signed.
+        signature wait and then find the document signed. The signature never depends
+        on the PDF: when it cannot be rendered, the document is signed all the same and
+        a note says why and how to render it later (``action_render_signed_pdf``).
         """
         self.ensure_one()
+        name = self._signed_check_signer(name, signature)
         self.env.cr.execute(SQL("SELECT id FROM %s WHERE id = %s FOR UPDATE", SQL.identifier(self._table), self.id))
         self.invalidate_recordset()
         if self.signed_on:
@@ -278,9 +320,6 @@ class CrmSignedDocumentMixin(models.AbstractModel):
             raise UserError(
                 self.env._("%(document)s is not ready for the customer's signature.", document=self.display_name)
             )
-        name = (name or "").strip()
-        if not name or not signature:
-            raise UserError(self.env._("The signer's name and signature are both required."))
         signing = self.with_context(crm_signing=SIGNING)
         signing.write(
             {
@@ -296,8 +335,7 @@ class CrmSignedDocumentMixin(models.AbstractModel):
         )
         self.env.flush_all()
         signing.write({"signed_hash": self._signed_compute_hash()})
-        attachment = self._signed_attach_pdf()
-        signing.write({"signed_pdf_id": attachment.id if attachment else False})
+        attachment, problem = self._signed_attach_pdf()
         self._on_signed(author=author)
         body = (
             self.env._("Signed on site by %(name)s, with %(user)s.", name=name, user=on_site_user.name)
@@ -311,27 +349,92 @@ class CrmSignedDocumentMixin(models.AbstractModel):
             # the customer's own signature notifies the followers; an on-site one is a note
             subtype_xmlid="mail.mt_note" if on_site_user else "mail.mt_comment",
         )
+        if problem:
+            # an internal note by the system: the customer is not told about our server
+            self.message_post(
+                body=self.env._(
+                    "The signature, the signer, the time and the fingerprint are recorded, but the signed PDF "
+                    "could not be rendered: %(problem)s Once this is solved, click Render Signed PDF on the "
+                    "document to attach it.",
+                    problem=problem,
+                ),
+                author_id=self.env.ref("base.partner_root").id,
+                subtype_xmlid="mail.mt_note",
+            )
         return True
 
-    def _signed_attach_pdf(self):
-        """Render the signed document once and keep the file with the record."""
-        if not self._signed_report:
-            return self.env["ir.attachment"]
-        # Odoo renders HTML instead of running wkhtmltopdf when it runs tests
-        content, report_format = self.env["ir.actions.report"].sudo()._render_qweb_pdf(self._signed_report, self.ids)
-        extension = "pdf" if report_format == "pdf" else "html"
-        return (
-            self.env["ir.attachment"]
-            .sudo()
-            .create(
-                {
-                    "name": f"{self.display_name} - {self.signed_by}.{extension}",
-                    "raw": content,
-                    "res_model": self._name,
-                    "res_id": self.id,
-                    "mimetype": "application/pdf" if extension == "pdf" else "text/html",
-                }
+    def _signed_check_signer(self, name, signature):
+        """The signer's name as it is recorded (trimmed), or a clear error for any other input
+        than a typed name and a drawn signature (both reach us as text from the portal)."""
+        if not isinstance(name, str) or not name.strip():
+            raise UserError(self.env._("Type the name of the person who signs."))
+        name = name.strip()
+        if len(name) > SIGNER_NAME_MAX_LENGTH:
+            raise UserError(
+                self.env._(
+                    "The signer's name is too long: type at most %(count)s characters.",
+                    count=SIGNER_NAME_MAX_LENGTH,
+                )
             )
+        if not signature or not isinstance(signature, (str, bytes)):
+            raise UserError(self.env._("The signer's name and signature are both required."))
+        return name
+
+    def _signed_attach_pdf(self):
+        """Render the signed document once and keep the file with the record (``signed_pdf_id``,
+        protected by ``ir.attachment``: see models/ir_attachment.py).
+
+        Returns ``(attachment, problem)``: the attachment, or no attachment and a sentence saying
+        why the PDF could not be rendered. Nothing is attached then and the signature stands.
+        Odoo renders HTML instead of running wkhtmltopdf when it runs tests (unless the context
+        has ``force_report_rendering``), so tests attach an HTML file.
+        """
+        self.ensure_one()
+        attachments = self.env["ir.attachment"]
+        if not self._signed_report:
+            return attachments, ""
+        report = self.env["ir.actions.report"].sudo()
+        try:
+            with self.env.cr.savepoint():
+                content, report_format = report._render_qweb_pdf(self._signed_report, self.ids)
+        except psycopg2.Error as error:
+            if error.pgcode in PG_CONCURRENCY_ERRORS_TO_RETRY:
+                raise  # the request is retried as a whole
+            return attachments, self._signed_pdf_problem(error)
+        except Exception as error:  # logged and told in the chatter: see _signed_pdf_problem
+            return attachments, self._signed_pdf_problem(error)
+        extension = "pdf" if report_format == "pdf" else "html"
+        attachment = attachments.sudo().create(
+            {
+                "name": f"{self.display_name} - {self.signed_by}.{extension}",
+                "raw": content,
+                "res_model": self._name,
+                "res_id": self.id,
+                "mimetype": "application/pdf" if extension == "pdf" else "text/html",
+            }
+        )
+        self.with_context(crm_signing=SIGNING).sudo().write({"signed_pdf_id": attachment.id})
+        return attachment, ""
+
+    def _signed_pdf_problem(self, error):
+        """Log why the signed PDF could not be rendered and say it in a sentence for the chatter."""
+        state = self.env["ir.actions.report"].get_wkhtmltopdf_state()
+        if state == "install":
+            _logger.warning("Signed PDF of %s not rendered: wkhtmltopdf is not installed.", self.display_name)
+            return self.env._(
+                "wkhtmltopdf, the program Odoo prints PDF files with, is not installed on this server "
+                "(an administrator installs it, e.g. apt-get install wkhtmltopdf, and restarts Odoo)."
+            )
+        if state == "broken":
+            _logger.warning("Signed PDF of %s not rendered: wkhtmltopdf is broken.", self.display_name)
+            return self.env._(
+                "wkhtmltopdf, the program Odoo prints PDF files with, does not work on this server "
+                "(an administrator reinstalls it and restarts Odoo)."
+            )
+        _logger.exception("Signed PDF of %s not rendered.", self.display_name, exc_info=error)
+        return self.env._(
+            "%(error)s (details in the server log).",
+            error=str(error.args[0] if isinstance(error, UserError) else error)[:500],
         )
 
     def _on_signed(self, author=None):
@@ -378,9 +481,34 @@ class CrmSignedDocumentMixin(models.AbstractModel):
             "context": {
                 "default_res_model": self._name,
                 "default_res_id": self.id,
-                "default_signed_by": self.partner_id.name,
+                "default_signed_by": self._signed_default_signer(),
             },
         }
+
+    def _signed_signer_candidates(self):
+        """Hook: the customer's people expected to sign, the most likely first."""
+        return self.env["res.partner"]
+
+    def _signed_default_signer(self):
+        """The name the signature pads propose: the first person of ``_signed_signer_candidates``
+        (a person of the customer, never the company itself), else the contact name of the
+        document's opportunity, else nothing: the signer types his name."""
+        self.ensure_one()
+        customer = self.partner_id.commercial_partner_id
+        people = self._signed_signer_candidates().filtered(
+            lambda partner: partner.name and not partner.is_company and partner != customer
+        )
+        if people:
+            return people[0].name
+        lead = self["lead_id"] if "lead_id" in self._fields else None
+        return (lead and lead.contact_name) or ""
+
+    @api.model
+    def _signed_lead_signers(self, lead):
+        """The opportunity's people who may sign for the customer: the decision makers of its
+        decision chain, then its contact person (when the opportunity's customer is a person)."""
+        decision_makers = lead.stakeholder_ids.filtered(lambda line: line.role == "decision_maker").partner_id
+        return decision_makers | lead.partner_id.filtered(lambda partner: not partner.is_company)
 
     def action_confirm(self):
         """Freeze the content: the document is ready for the customer's signature."""
@@ -454,20 +582,31 @@ class CrmSignedDocumentMixin(models.AbstractModel):
         self.ensure_one()
         if not self.signed_on:
             raise UserError(self.env._("%(document)s is not signed yet.", document=self.display_name))
+        # the user reads it: his time zone (named), else the document's
+        signed_on = self._local_datetime_str(self.signed_on, tz=self.env.user.tz)
         if self._signed_is_intact():
             message = self.env._(
                 "Intact: the content of %(document)s is exactly what %(name)s signed on %(date)s.",
                 document=self.display_name,
                 name=self.signed_by,
-                date=fields.Datetime.to_string(self.signed_on),
+                date=signed_on,
             )
             kind = "success"
         else:
-            message = self.env._(
-                "Altered: the content of %(document)s no longer matches what the customer signed. "
-                "It was changed outside the application; the signed PDF holds the original.",
-                document=self.display_name,
-            )
+            if self.signed_pdf_id:
+                message = self.env._(
+                    "Altered: the content of %(document)s no longer matches what the customer signed on "
+                    "%(date)s. It was changed outside the application; the signed PDF holds the original.",
+                    document=self.display_name,
+                    date=signed_on,
+                )
+            else:
+                message = self.env._(
+                    "Altered: the content of %(document)s no longer matches what the customer signed on "
+                    "%(date)s. It was changed outside the application.",
+                    document=self.display_name,
+                    date=signed_on,
+                )
             kind = "danger"
             self.message_post(body=message, subtype_xmlid="mail.mt_note")
         return {
@@ -476,10 +615,48 @@ class CrmSignedDocumentMixin(models.AbstractModel):
             "params": {"message": message, "type": kind, "sticky": kind == "danger"},
         }
 
+    def action_render_signed_pdf(self):
+        """Render and attach the signed PDF of signed documents that have none yet (it could not be
+        rendered when the customer signed, e.g. wkhtmltopdf was missing)."""
+        self.check_access("read")
+        for document in self.filtered(lambda document: not document.signed_pdf_id):
+            document._signed_render_missing_pdf(author=self.env.user.partner_id)
+        return True
+
+    def _signed_render_missing_pdf(self, author=None):
+        """Attach the signed PDF now, or say why it cannot be (UserError).
+
+        Only intact content is rendered: a PDF made today from altered content would show
+        the customer's signature under what he did not sign.
+        """
+        self.ensure_one()
+        if not self.signed_on:
+            raise UserError(self.env._("%(document)s is not signed yet.", document=self.display_name))
+        if not self._signed_is_intact():
+            raise UserError(
+                self.env._(
+                    "The content of %(document)s no longer matches what the customer signed: "
+                    "its signed PDF cannot be rendered any more.",
+                    document=self.display_name,
+                )
+            )
+        attachment, problem = self._signed_attach_pdf()
+        if problem:
+            raise UserError(self.env._("The signed PDF could not be rendered: %(problem)s", problem=problem))
+        # readers may render it too (download): the note is not theirs to write
+        self.sudo().message_post(
+            body=self.env._("Signed PDF rendered and attached."),
+            attachment_ids=attachment.ids,
+            author_id=(author or self.env.ref("base.partner_root")).id,
+            subtype_xmlid="mail.mt_note",
+        )
+        return attachment
+
     def action_download_signed_pdf(self):
+        """Download the signed PDF, rendering it first if it could not be rendered at signing."""
         self.ensure_one()
         if not self.signed_pdf_id:
-            raise UserError(self.env._("%(document)s has no signed PDF.", document=self.display_name))
+            self.action_render_signed_pdf()
         return {
             "type": "ir.actions.act_url",
             "url": f"/web/content/{self.signed_pdf_id.id}?download=true",

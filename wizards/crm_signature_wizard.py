@@ -11,7 +11,11 @@ class CrmSignatureWizard(models.TransientModel):
     res_model = fields.Char(required=True, readonly=True)
     res_id = fields.Many2oneReference(model_field="res_model", required=True, readonly=True)
     document_name = fields.Char(compute="_compute_document_name")
-    signed_by = fields.Char(string="Signed by", required=True, help="The customer's representative who signs.")
+    signed_by = fields.Char(
+        string="Signed by",
+        required=True,
+        help="The person of the customer who signs, as he writes his name (not the company's name).",
+    )
     signature = fields.Binary(required=True)
 
     @api.depends("res_model", "res_id")

@@ -16,13 +16,8 @@ registry.category("web_tour.tours").add("crm_sales_process_portal_sign_tour", {
             run: "click",
         },
         {
-            content: "the signer's name is proposed",
-            trigger: ".modal .o_web_sign_name_and_signature input:value(苏州精密机械)",
-        },
-        {
-            content: "type the signer's name",
-            trigger: ".modal .o_web_sign_name_and_signature input",
-            run: "edit 孔明亮",
+            content: "the name of the customer's attendee is proposed, not the company's",
+            trigger: ".modal .o_web_sign_name_and_signature input:value(孔明亮)",
         },
         {
             content: "choose a signature style",
