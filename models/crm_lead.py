@@ -951,14 +951,18 @@ class CrmLead(models.Model):
             leader = lead.team_id.user_id
             if not lead.with_user(leader).has_access("read"):
                 continue
+            # the leader reads it: in his language and time zone
+            env = self.with_context(lang=leader.lang).env
             lead.activity_schedule(
                 "crm_sales_process.mail_activity_type_first_contact_overdue",
                 user_id=leader.id,
-                note=self.env._(
+                note=env._(
                     "The first contact of this A lead was due on %(deadline)s and nobody reached the customer yet "
                     "(owner: %(owner)s).",
-                    deadline=fields.Datetime.to_string(lead.first_contact_deadline),
-                    owner=lead.user_id.name or self.env._("unassigned"),
+                    deadline=lead.company_id.with_env(env)._local_datetime_str(
+                        lead.first_contact_deadline, tz=leader.tz
+                    ),
+                    owner=lead.user_id.name or env._("unassigned"),
                 ),
             )
             escalated |= lead

@@ -10,7 +10,7 @@ from PIL import Image, ImageDraw
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.service.model import PG_CONCURRENCY_ERRORS_TO_RETRY
-from odoo.tools import SQL, format_datetime
+from odoo.tools import SQL
 
 _logger = logging.getLogger(__name__)
 
@@ -41,8 +41,6 @@ SIGNATURE_FIELDS = frozenset(
 )
 # How signed documents print a moment: the same for every language, and followed by the zone's name
 # (``2026-11-23 16:02 (Asia/Shanghai)``), so that a document with legal weight is never ambiguous.
-LOCAL_DATETIME_FORMAT = "yyyy-MM-dd HH:mm"
-LOCAL_DATE_FORMAT = "yyyy-MM-dd"
 # The signer's name as typed; longer input is not a name.
 SIGNER_NAME_MAX_LENGTH = 128
 
@@ -150,18 +148,10 @@ class CrmSignedDocumentMixin(models.AbstractModel):
         return self.company_id.resource_calendar_id.tz or self.partner_id.tz or self.company_id.partner_id.tz or "UTC"
 
     def _local_datetime_str(self, value, tz=None, date_only=False):
-        """``value`` (a datetime as stored, in UTC) as read in ``tz``, by default the document's zone
-        (``_signed_tz``): ``2026-11-23 16:02 (Asia/Shanghai)``, or ``2026-11-23`` with ``date_only``.
-
-        Every time a signed document shows goes through here: the page, the PDF, the emails and
-        the messages of its checks; the fingerprint stays on the stored UTC values.
-        """
-        if not value:
-            return ""
-        tz = tz or self._signed_tz()
-        if date_only:
-            return format_datetime(self.env, value, tz=tz, dt_format=LOCAL_DATE_FORMAT)
-        return f"{format_datetime(self.env, value, tz=tz, dt_format=LOCAL_DATETIME_FORMAT)} ({tz})"
+        """``value`` as read in ``tz``, by default the document's zone (``_signed_tz``): every time
+        a signed document shows goes through here (the page, the PDF, the emails, the messages of
+        its checks); the fingerprint stays on the stored UTC values."""
+        return self.company_id._local_datetime_str(value, tz=tz or self._signed_tz(), date_only=date_only)
 
     # ------------------------------------------------------------------
     # Freezing the content

@@ -1,4 +1,5 @@
 from odoo import api, fields, models
+from odoo.tools import format_datetime
 
 # Company settings the grade or the first-contact deadline of a lead depends on.
 REGRADE_FIELDS = {
@@ -8,6 +9,11 @@ REGRADE_FIELDS = {
     "first_contact_hours_b",
     "first_contact_hours_c",
 }
+
+
+# How times a person reads are printed: with their zone, so that a frozen document is unambiguous.
+LOCAL_DATETIME_FORMAT = "yyyy-MM-dd HH:mm"
+LOCAL_DATE_FORMAT = "yyyy-MM-dd"
 
 
 class ResCompany(models.Model):
@@ -59,3 +65,22 @@ class ResCompany(models.Model):
         if score >= grade_b_min:
             return "b"
         return "c"
+
+    def _local_tz(self):
+        """The company's time zone: the zone of its working hours (Odoo has no other), else its address's."""
+        self.ensure_one()
+        return self.resource_calendar_id.tz or self.partner_id.tz or "UTC"
+
+    def _local_datetime_str(self, value, tz=None, date_only=False):
+        """``value`` (a datetime as stored, in UTC) as read in ``tz``, by default the company's zone:
+        ``2026-11-23 16:02 (Asia/Shanghai)``, or ``2026-11-23`` with ``date_only``.
+
+        Every time a person reads in a document, an email or a note written by the system goes
+        through here; pass the reader's zone when there is one reader.
+        """
+        if not value:
+            return ""
+        tz = tz or self._local_tz()
+        if date_only:
+            return format_datetime(self.env, value, tz=tz, dt_format=LOCAL_DATE_FORMAT)
+        return f"{format_datetime(self.env, value, tz=tz, dt_format=LOCAL_DATETIME_FORMAT)} ({tz})"

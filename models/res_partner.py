@@ -85,6 +85,8 @@ class ResPartner(models.Model):
     )
     main_contact_id = fields.Many2one("res.partner", compute="_compute_main_contact_id", string="Main contact")
     main_contact_function = fields.Char(compute="_compute_main_contact_id", string="Contact's job position")
+    # the person alone: a contact's display name repeats the company's name, which the lists already show
+    main_contact_name = fields.Char(compute="_compute_main_contact_id", string="Main contact's name")
 
     _sql_constraints = [
         (
@@ -141,6 +143,7 @@ class ResPartner(models.Model):
             contacts = partner.child_ids.filtered(lambda child: child.type == "contact")
             main = contacts.filtered(lambda child: child.decision_role == "decision_maker")[:1] or contacts[:1]
             partner.main_contact_id = main
+            partner.main_contact_name = main.name
             partner.main_contact_function = main.function
 
     @api.model_create_multi
@@ -226,7 +229,10 @@ class ResPartner(models.Model):
                 bodies = {
                     partner.id: self.env._(
                         "Customer grade lowered from A to B: no progress since %(date)s (more than %(days)s days).",
-                        date=fields.Date.to_string(partner.last_progress_date or partner.create_date),
+                        # a note anyone reads: the date in the company's zone
+                        date=company._local_datetime_str(
+                            partner.last_progress_date or partner.create_date, date_only=True
+                        ),
                         days=company.customer_stale_days,
                     )
                     for partner in partners

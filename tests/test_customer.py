@@ -155,6 +155,15 @@ class TestCustomerProfile(CrmSalesProcessCase):
             self.assertEqual(Partner._cron_demote_stale_customers(), 0)
         self.assertEqual(len(partner.message_ids), messages, "Idempotent: nothing the second time.")
 
+    def test_demotion_note_dates_the_last_progress_in_the_company_zone(self):
+        self.company.resource_calendar_id.tz = "Asia/Shanghai"
+        partner = self._customer(match_level="high", value_level="high")
+        partner.last_progress_date = datetime(2026, 1, 4, 20, 0)  # 5 January, 04:00 in Shanghai
+        with self.frozen(datetime(2026, 6, 1)):
+            self.env["res.partner"]._cron_demote_stale_customers()
+        self.assertIn("2026-01-05", partner.message_ids[0].body)
+        self.assertNotIn("2026-01-04", partner.message_ids[0].body)
+
     def test_demotion_query_count_does_not_grow(self):
         old = datetime(2025, 1, 1)
         Partner = self.env["res.partner"]

@@ -123,3 +123,15 @@ class TestFirstContact(CrmSalesProcessCase):
         with self.frozen(NOW + timedelta(hours=80)):
             Lead._cron_escalate_overdue_first_contact()
         self.assertFalse(a_lead.activity_ids.filtered(lambda a: a.activity_type_id == activity_type))
+
+    def test_escalation_says_the_deadline_in_the_leaders_time_zone(self):
+        self.manager.tz = "Asia/Shanghai"
+        a_lead = self._lead_at(NOW, "high")
+        deadline = a_lead.first_contact_deadline
+        with self.frozen(NOW + timedelta(hours=60)):
+            self.env["crm.lead"]._cron_escalate_overdue_first_contact()
+        activity_type = self.env.ref("crm_sales_process.mail_activity_type_first_contact_overdue")
+        note = a_lead.activity_ids.filtered(lambda a: a.activity_type_id == activity_type).note
+        local = (deadline + timedelta(hours=8)).strftime("%Y-%m-%d %H:%M")
+        self.assertIn(f"{local} (Asia/Shanghai)", note, "UTC+8, the zone named, as the leader reads it.")
+        self.assertNotIn(deadline.strftime("%Y-%m-%d %H:%M"), note)
