@@ -1,4 +1,5 @@
 import json
+from datetime import timedelta
 
 from odoo import Command
 from odoo.exceptions import AccessError, RedirectWarning, UserError, ValidationError
@@ -311,8 +312,10 @@ class TestNegotiationMinutesPortal(HttpCase, MinutesCase):
         self.assertNotIn("portal.signature_form", page.text)
 
     def test_customer_signs_in_the_browser(self):
-        """The real portal page: signature pad, name, style, submit (headless Chromium)."""
+        """The real portal page: signature pad, name, style, submit (headless Chromium); the
+        customer then reads the signing time in his local time (a company in Shanghai)."""
         minutes = self._minutes()
+        minutes.company_id.resource_calendar_id.sudo().tz = "Asia/Shanghai"
         token = minutes._portal_ensure_token()
         self.start_tour(
             f"/my/negotiation_minutes/{minutes.id}?access_token={token}", "crm_sales_process_portal_sign_tour"
@@ -321,6 +324,9 @@ class TestNegotiationMinutesPortal(HttpCase, MinutesCase):
         self.assertEqual((minutes.state, minutes.signed_by), ("signed", "孔明亮"))
         self.assertTrue(minutes.signature)
         self.assertTrue(minutes._signed_is_intact())
+        page = self.url_open(f"/my/negotiation_minutes/{minutes.id}?access_token={token}").text
+        local = (minutes.signed_on + timedelta(hours=8)).strftime("%Y-%m-%d %H:%M")
+        self.assertIn(f'<span class="o_csp_signed_on">{local} (Asia/Shanghai)</span>', page)
 
     def test_rep_has_the_minutes_signed_on_site_in_the_browser(self):
         minutes = self._minutes()

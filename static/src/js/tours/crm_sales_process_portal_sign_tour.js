@@ -42,5 +42,9 @@ registry.category("web_tour.tours").add("crm_sales_process_portal_sign_tour", {
             content: "the page shows who signed, and no signature button any more",
             trigger: ".o_csp_portal_document .alert-info:contains(孔明亮):not(:has(a.o_csp_sign))",
         },
+        {
+            content: "the signing time is the customer's local time, its zone named",
+            trigger: ".o_csp_portal_document .o_csp_signed_on:contains((Asia/Shanghai))",
+        },
     ],
 });
