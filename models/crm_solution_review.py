@@ -317,7 +317,9 @@ class CrmSolutionReview(models.Model):
         self._sync_review_activities()
 
     def _sync_review_activities(self):
-        """One to-do per reviewer still expected; done for who decided, removed for the others."""
+        """One to-do per reviewer still expected, naming the reviews still asked of him (a user in
+        several reviewer groups keeps his to-do until his last review is given); done for who
+        decided, removed for the others."""
         activity_type = self.env.ref("crm_sales_process.mail_activity_type_solution_review")
         activities = (
             self.env["mail.activity"]
@@ -330,25 +332,39 @@ class CrmSolutionReview(models.Model):
                 ]
             )
         )
-        existing = {(activity.res_id, activity.user_id.id) for activity in activities}
+        existing = {(activity.res_id, activity.user_id.id): activity for activity in activities}
         expected = set()
         deadline = self._review_deadline()
         for review in self.filtered(lambda review: review.state == "to_review"):
             pending = review.review_ids.filtered(lambda tier: tier.status in ("waiting", "pending"))
             for user in pending.reviewer_ids:
                 expected.add((review.id, user.id))
-                if (review.id, user.id) not in existing:
-                    review.sudo().activity_schedule(
-                        activity_type_id=activity_type.id,
-                        date_deadline=deadline,
-                        summary=self.env._("Review solution %(name)s", name=review.name),
-                        note=self.env._(
-                            "%(requester)s asks for your review of the solution for %(lead)s.",
-                            requester=review.user_id.name or self.env.user.name,
-                            lead=review.lead_id.name,
-                        ),
-                        user_id=user.id,
-                    )
+                env = self.with_context(lang=user.lang).env
+                summary = env._(
+                    "Review solution %(name)s: %(reviews)s",
+                    name=review.name,
+                    reviews=", ".join(
+                        pending.filtered(lambda tier, u=user: u in tier.reviewer_ids)
+                        .definition_id.with_env(env)
+                        .mapped("name")
+                    ),
+                )
+                activity = existing.get((review.id, user.id))
+                if activity:
+                    if activity.summary != summary:
+                        activity.summary = summary
+                    continue
+                review.sudo().activity_schedule(
+                    activity_type_id=activity_type.id,
+                    date_deadline=deadline,
+                    summary=summary,
+                    note=env._(
+                        "%(requester)s asks for your review of the solution for %(lead)s.",
+                        requester=review.user_id.name or self.env.user.name,
+                        lead=review.lead_id.name,
+                    ),
+                    user_id=user.id,
+                )
         obsolete = activities.filtered(lambda activity: (activity.res_id, activity.user_id.id) not in expected)
         decided = obsolete.filtered(
             lambda activity: (

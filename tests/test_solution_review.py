@@ -215,13 +215,24 @@ class TestSolutionReview(CrmSalesProcessCase):
         legal_2 = new_test_user(
             self.env, login="csp_legal_2", name="Legal Zhao", groups="crm_sales_process.group_legal_reviewer"
         )
+        both = new_test_user(
+            self.env,
+            login="csp_legal_technical",
+            name="Legal and Technical Wu",
+            groups="crm_sales_process.group_legal_reviewer,crm_sales_process.group_technical_reviewer",
+        )
         review = self._submitted_review()
         self.assertIn(legal_2, self._activity_users(review), "Every legal reviewer is asked.")
+        todo = review.activity_ids.filtered(lambda activity: activity.user_id == both)
+        self.assertIn("Legal review", todo.summary)
+        self.assertIn("Technical review", todo.summary)
         self._decide(review, "legal", "合同条款合规")
         self.assertFalse(
             (self.legal | legal_2) & self._activity_users(review),
             "Legal decided: no legal reviewer keeps a to-do for this review.",
         )
+        self.assertNotIn("Legal review", todo.summary, "Her to-do now asks only what is left to her.")
+        self.assertIn("Technical review", todo.summary)
         self._decide(review, "technical", "OK", approve=False)
         self.assertEqual(review.state, "rejected")
         self.assertFalse(self._activity_users(review), "A rejected review leaves nobody anything to do.")
