@@ -89,15 +89,14 @@ class TierValidation(models.AbstractModel):
                 and rec._check_tier_state_transition(vals)
                 and not rec._check_allow_write_under_validation(vals)
             ):
-                allowed, refused = rec._get_fields_to_write_validation(vals, rec._get_under_validation_exceptions)
-                raise ValidationError(
+                rec._tier_validation_refuse_fields(
+                    vals,
+                    rec._get_under_validation_exceptions,
                     self.env._(
                         "You are not allowed to write those fields under validation.\n"
                         "- %(not_allowed_fields_str)s\n\n"
-                        "Only those fields can be modified:\n- %(allowed_fields_str)s",
-                        not_allowed_fields_str="\n- ".join(refused),
-                        allowed_fields_str="\n- ".join(allowed),
-                    )
+                        "Only those fields can be modified:\n- %(allowed_fields_str)s"
+                    ),
                 )
             if (
                 rec.validation_status == "validated"
@@ -105,16 +104,22 @@ class TierValidation(models.AbstractModel):
                 and rec._tier_validation_get_current_state_value() in [*rec._state_to, rec._cancel_state]
                 and not rec._check_allow_write_after_validation(vals)
             ):
-                allowed, refused = rec._get_fields_to_write_validation(vals, rec._get_after_validation_exceptions)
-                raise ValidationError(
+                rec._tier_validation_refuse_fields(
+                    vals,
+                    rec._get_after_validation_exceptions,
                     self.env._(
                         "You are not allowed to write those fields after validation.\n"
                         "- %(not_allowed_fields_str)s\n\n"
-                        "Only those fields can be modified:\n- %(allowed_fields_str)s",
-                        not_allowed_fields_str="\n- ".join(refused),
-                        allowed_fields_str="\n- ".join(allowed),
-                    )
+                        "Only those fields can be modified:\n- %(allowed_fields_str)s"
+                    ),
                 )
+
+    def _tier_validation_refuse_fields(self, vals, exceptions, message):
+        """Refuse ``vals``, naming the fields it may not write and those it may (``exceptions``)."""
+        allowed, refused = self._get_fields_to_write_validation(vals, exceptions)
+        raise ValidationError(
+            message % {"not_allowed_fields_str": "\n- ".join(refused), "allowed_fields_str": "\n- ".join(allowed)}
+        )
 
     def _tier_validation_check_state_on_write(self, vals):
         """base_tier_validation's check of a move to a validated state (same rules), its errors translated."""

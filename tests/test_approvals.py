@@ -113,3 +113,13 @@ class TestUnforgeableApprovals(CrmSalesProcessCase):
         order.review_ids.with_user(self.admin).write({"comment": "Fixed by the administrator"})
         order.review_ids.sudo().write({"comment": "Fixed by a server action"})
         self.assertEqual(order.review_ids.comment, "Fixed by a server action")
+
+    def test_order_under_review_refuses_changes_naming_the_fields(self):
+        """Under validation, the order's content is refused with the fields it may and may not write."""
+        order = self._order()
+        with self.assertRaises(ValidationError) as caught:
+            order.with_user(self.rep).write({"client_order_ref": "PO-2026-118"})
+        message = str(caught.exception)
+        self.assertIn("under validation", message)
+        self.assertIn(order._fields["client_order_ref"].string, message.split("Only those fields")[0])
+        self.assertFalse(order.client_order_ref)
