@@ -75,6 +75,7 @@
     "assets": {
         "web.assets_backend": [
             "crm_sales_process/static/src/js/stage_gate/*.js",
+            "crm_sales_process/static/src/scss/*.scss",
         ],
         "web.assets_tests": [
             "crm_sales_process/static/src/js/tours/*.js",
