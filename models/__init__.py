@@ -1,6 +1,5 @@
 from . import crm_signed_document_mixin  # isort: skip (inherited by the documents below)
 from . import (
-    comment_wizard,
     crm_customer_code_sequence,
     crm_grading_criterion,
     crm_grading_criterion_option,

@@ -8,7 +8,6 @@ from odoo import api, fields, models
 from odoo.exceptions import RedirectWarning, UserError, ValidationError
 from odoo.osv import expression
 from odoo.tools import SQL, float_round, format_amount
-from odoo.tools.mail import generate_tracking_message_id
 
 from .crm_lead_need import NeedConfirmationGuard
 
@@ -635,50 +634,24 @@ class CrmLead(models.Model):
         return self.browse(changes)
 
     def _log_grade_changes(self, changes):
-        """Note "grade changed from X to Y" on each lead, in one INSERT.
+        """Note "grade changed from X to Y" on each lead, in one batch of messages.
 
-        ``changes``: {lead id: (old grade, new grade)}. The same values as
-        ``_message_log_batch`` writes, without the ORM's per-message overhead:
-        a weight change may re-grade thousands of leads at once.
+        ``changes``: {lead id: (old grade, new grade)}.
         """
         labels = dict(self._fields["grade"]._description_selection(self.env))
         none = self.env._("not graded")
-        bodies = {
-            lead_id: escape(
-                self.env._(
-                    "Grade changed from %(old)s to %(new)s after the grading settings changed.",
-                    old=labels.get(old, none),
-                    new=labels.get(new, none),
+        self._message_log_batch(
+            {
+                lead_id: escape(
+                    self.env._(
+                        "Grade changed from %(old)s to %(new)s after the grading settings changed.",
+                        old=labels.get(old, none),
+                        new=labels.get(new, none),
+                    )
                 )
-            )
-            for lead_id, (old, new) in changes.items()
-        }
-        author_id, email_from = self._message_compute_author(raise_on_email=False)
-        self.env["mail.message"].flush_model()
-        self.env.cr.execute(
-            SQL(
-                """
-                INSERT INTO mail_message (model, res_id, body, message_type, subtype_id, is_internal,
-                                          author_id, email_from, reply_to, message_id, email_add_signature,
-                                          date, create_uid, create_date, write_uid, write_date)
-                     SELECT %(model)s, change.res_id, change.body, 'notification', %(subtype)s, TRUE,
-                            %(author)s, %(email_from)s, %(reply_to)s, %(message_id)s, FALSE,
-                            %(now)s, %(uid)s, %(now)s, %(uid)s, %(now)s
-                       FROM unnest(%(ids)s::int[], %(bodies)s::text[]) AS change(res_id, body)
-                """,
-                model=self._name,
-                subtype=self.env["ir.model.data"]._xmlid_to_res_id("mail.mt_note"),
-                author=author_id,
-                email_from=email_from,
-                reply_to=self.env["mail.thread"]._notify_get_reply_to(default=email_from)[False],
-                message_id=generate_tracking_message_id("message-notify"),
-                now=self.env.cr.now(),
-                uid=self.env.uid,
-                ids=list(bodies),
-                bodies=list(bodies.values()),
-            )
+                for lead_id, (old, new) in changes.items()
+            }
         )
-        self.invalidate_recordset(["message_ids"])
 
     def _grade_snapshot(self):
         return {lead.id: lead.grade for lead in self}

@@ -1,7 +1,7 @@
 from odoo import models
 from odoo.exceptions import AccessError
 
-from .tier_validation import GUARD
+from ..models.tier_validation import GUARD
 
 
 class CommentWizard(models.TransientModel):
