@@ -67,9 +67,12 @@ class TestNegotiationMinutes(MinutesCase):
         self.assertEqual(minutes.lead_id.negotiation_minutes_count, 1)
 
     def test_minutes_quote_their_own_opportunity(self):
-        """The quotation domain of the form holds over RPC too."""
+        """The quotation domain of the form holds over RPC too: the rep's own quotation of another
+        of his deals is refused on these minutes."""
         other_lead = self._create_lead(name="Another deal")
-        order = self.env["sale.order"].create({"partner_id": self.customer.id, "opportunity_id": other_lead.id})
+        order = self.env["sale.order"].create(
+            {"partner_id": self.customer.id, "opportunity_id": other_lead.id, "user_id": self.rep.id}
+        )
         with self.assertRaises(ValidationError):
             self.env["crm.negotiation.minutes"].with_user(self.rep).create(
                 {"lead_id": self._create_lead().id, "order_id": order.id}
