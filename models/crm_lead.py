@@ -299,11 +299,12 @@ class CrmLead(models.Model):
     def create(self, vals_list):
         for vals in vals_list:
             self._check_grading_not_written(vals)
-        # a lead created directly in a later stage must have earned it; the savepoint
+        # a lead created directly in a later stage (in the values, or as a default of the
+        # context: the kanban's quick create in a column) must have earned it; the savepoint
         # undoes the creation when it has not
-        gated = any(vals.get("stage_id") for vals in vals_list) and not isinstance(
-            self.env.context.get("crm_stage_gate_bypass"), StageGateBypass
-        )
+        gated = (
+            any(vals.get("stage_id") for vals in vals_list) or self.env.context.get("default_stage_id")
+        ) and not isinstance(self.env.context.get("crm_stage_gate_bypass"), StageGateBypass)
         with self.env.cr.savepoint() if gated else nullcontext():
             leads = super(CrmLead, self.with_context(crm_grading_from_lead=True)).create(vals_list)
             leads = leads.with_env(self.env)
@@ -786,11 +787,13 @@ class CrmLead(models.Model):
                 pipelines[lead.team_id] = (pipeline, {stage.id: index for index, stage in enumerate(pipeline)}, first)
             pipeline, order, first = pipelines[lead.team_id]
             current = first if from_start else lead.stage_id
-            if target_stage.id not in order or current.id not in order:
+            if target_stage.id not in order:
                 continue
-            if order[target_stage.id] <= order[current.id]:
+            # no stage, an archived one or another team's: the lead starts from the beginning
+            start = order.get(current.id, 0)
+            if order[target_stage.id] <= start and current.id in order:
                 continue  # moving back (or staying) is free
-            passed = set(pipeline[order[current.id] : order[target_stage.id]].ids)
+            passed = set(pipeline[start : order[target_stage.id]].ids)
             lacking = [
                 line
                 for line in lines_by_lead.get(lead.id, [])
@@ -802,6 +805,10 @@ class CrmLead(models.Model):
 
     def _check_stage_gate(self, target_stage, from_start=False):
         """Refuse a forward move past stages whose required outputs are missing."""
+        if target_stage and not target_stage.active:
+            raise UserError(
+                self.env._("“%(stage)s” is an archived stage: leads cannot be moved into it.", stage=target_stage.name)
+            )
         missing = self._gate_missing(target_stage, from_start=from_start)
         if not missing:
             return

@@ -378,3 +378,29 @@ class TestStageGate(CrmSalesProcessCase):
         bulk = self.count_queries(lambda: leads.write(move))
         self.assertLess(bulk, 100 * one)
         self.assertEqual(set(leads.mapped("stage_id.id")), {self.stage["discovery"].id})
+
+    def test_quick_create_in_a_later_column_is_gated(self):
+        """The kanban's quick create sends the column as a context default, not a value."""
+        Lead = self.env["crm.lead"].with_user(self.rep).with_context(default_stage_id=self.stage["contract"].id)
+        before = self.env["crm.lead"].search_count([])
+        with self.assertRaises(UserError):
+            Lead.create({"name": "Straight to the contract", "team_id": self.team.id, "user_id": self.rep.id})
+        self.assertEqual(self.env["crm.lead"].search_count([]), before, "Nothing was created.")
+
+    def test_no_stage_is_the_start_of_the_pipeline(self):
+        lead = self._ready_lead()
+        lead.with_user(self.rep).write({"stage_id": False})
+        with self.assertRaises(RedirectWarning):
+            lead.with_user(self.rep).write({"stage_id": self.stage["contract"].id})
+        self.assertFalse(lead.stage_id)
+
+    def test_an_archived_stage_is_no_shortcut(self):
+        old = self.env["crm.stage"].create({"name": "Old won", "sequence": 99})
+        lead = self._ready_lead()
+        lead.with_context(crm_stage_gate_bypass=StageGateBypass("migration", "test")).write({"stage_id": old.id})
+        old.active = False
+        with self.assertRaises(RedirectWarning):
+            lead.with_user(self.rep).write({"stage_id": self.stage["contract"].id})
+        self.assertEqual(lead.stage_id, old)
+        with self.assertRaises(UserError):
+            self._ready_lead().with_user(self.rep).write({"stage_id": old.id})
