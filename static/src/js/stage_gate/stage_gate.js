@@ -7,6 +7,7 @@
  * The server refuses the move with a RedirectWarning whose action is the gate dialog;
  * other clients (RPC, imports) get the message itself.
  */
+import { browser } from "@web/core/browser/browser";
 import { UncaughtPromiseError } from "@web/core/errors/error_service";
 import { RPCError } from "@web/core/network/rpc";
 import { registry } from "@web/core/registry";
@@ -57,6 +58,10 @@ patch(StatusBarField.prototype, {
                 } else {
                     await record.discard();
                 }
+                // the status bar skips recomputing its items while it adjusts their layout
+                // (an animation frame after each render): render it again once that is over
+                await new Promise((resolve) => browser.requestAnimationFrame(resolve));
+                this.render();
             }
             throw error;
         }

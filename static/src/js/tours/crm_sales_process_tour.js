@@ -20,9 +20,21 @@ registry.category("web_tour.tours").add("crm_sales_process_rep_tour", {
         },
         ...gateDialogOpens("Needs discovery"),
         {
-            content: "the form behind still shows the lead in Lead acquisition",
-            trigger: ".o_statusbar_status button.o_arrow_button_current:contains(Lead acquisition)",
+            content: "close the dialog",
+            trigger: ".modal button.btn-secondary:contains(Cancel)",
+            run: "click",
         },
+        {
+            content: "the form still shows the lead in Lead acquisition, saved",
+            trigger:
+                "body:not(:has(.modal)) .o_form_saved .o_statusbar_status button.o_arrow_button_current:contains(Lead acquisition)",
+        },
+        {
+            content: "try again",
+            trigger: ".o_statusbar_status button:contains(Needs discovery)",
+            run: "click",
+        },
+        ...gateDialogOpens("Needs discovery"),
         {
             content: "each output says how to complete it",
             trigger: `${ROWS}:contains(First contact made):contains(log the first contact)`,
