@@ -99,7 +99,9 @@ class CrmLead(models.Model):
     )
     first_contact_escalated = fields.Boolean(copy=False, readonly=True)
     # Stage checklists, history, stagnation
-    checklist_line_ids = fields.One2many("crm.lead.checklist.line", "lead_id", string="Checklist")
+    checklist_line_ids = fields.One2many(
+        "crm.lead.checklist.line", "lead_id", string="Checklist", domain=[("item_id.active", "=", True)]
+    )
     checklist_progress = fields.Integer(
         compute="_compute_checklist_progress", help="Share of the current stage's required outputs that are done."
     )
@@ -372,7 +374,7 @@ class CrmLead(models.Model):
             "name": self.env._("Checklist: %(lead)s", lead=self.name),
             "res_model": "crm.lead.checklist.line",
             "view_mode": "list",
-            "domain": [("lead_id", "=", self.id)],
+            "domain": [("lead_id", "=", self.id), ("item_id.active", "=", True)],
             "context": {"default_lead_id": self.id, "search_default_groupby_stage": 1},
         }
 
@@ -716,7 +718,12 @@ class CrmLead(models.Model):
         """
         leads = {lead._origin.id or lead.id: lead for lead in self}
         saved_ids = [lead_id for lead_id in leads if isinstance(lead_id, int)]
-        lines = self.env["crm.lead.checklist.line"].sudo().search([("lead_id", "in", saved_ids)])
+        # an archived output is no longer asked for: it neither blocks the gate nor counts in the progress
+        lines = (
+            self.env["crm.lead.checklist.line"]
+            .sudo()
+            .search([("lead_id", "in", saved_ids), ("item_id.active", "=", True)])
+        )
         kinds = set(lines.item_id.mapped("evidence"))
 
         def groups(needed_by, model, lead_field, domain, *groupby):

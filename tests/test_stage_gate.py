@@ -404,3 +404,14 @@ class TestStageGate(CrmSalesProcessCase):
         self.assertEqual(lead.stage_id, old)
         with self.assertRaises(UserError):
             self._ready_lead().with_user(self.rep).write({"stage_id": old.id})
+
+    def test_an_archived_output_is_no_longer_required(self):
+        lead = self._create_lead(answers=self.all_levels("high"), stage_id=self.stage["lead"].id)
+        lead.first_contact_date = fields.Datetime.now()
+        with self.assertRaises(RedirectWarning):
+            lead.with_user(self.rep).write({"stage_id": self.stage["discovery"].id})
+        self.env.ref("crm_sales_process.crm_stage_checklist_item_lead_source").active = False
+        self.env.invalidate_all()
+        self.assertEqual(lead.checklist_progress, 100, "Only the outputs still asked for count.")
+        lead.with_user(self.rep).write({"stage_id": self.stage["discovery"].id})
+        self.assertEqual(lead.stage_id, self.stage["discovery"])
