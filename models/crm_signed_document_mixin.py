@@ -39,8 +39,6 @@ SIGNATURE_FIELDS = frozenset(
         "signed_pdf_id",
     }
 )
-# How signed documents print a moment: the same for every language, and followed by the zone's name
-# (``2026-11-23 16:02 (Asia/Shanghai)``), so that a document with legal weight is never ambiguous.
 # The signer's name as typed; longer input is not a name.
 SIGNER_NAME_MAX_LENGTH = 128
 
@@ -145,7 +143,7 @@ class CrmSignedDocumentMixin(models.AbstractModel):
         its company's (the zone of the company's working hours), else its customer's, else the
         company address's, else UTC."""
         self.ensure_one()
-        return self.company_id.resource_calendar_id.tz or self.partner_id.tz or self.company_id.partner_id.tz or "UTC"
+        return self.company_id.resource_calendar_id.tz or self.partner_id.tz or self.company_id._local_tz()
 
     def _local_datetime_str(self, value, tz=None, date_only=False):
         """``value`` as read in ``tz``, by default the document's zone (``_signed_tz``): every time

@@ -3,16 +3,8 @@ from odoo.exceptions import AccessError, UserError
 
 from ..models.crm_lead import StageGateBypass
 
-# Outputs whose evidence is a field of the lead: the dialog shows the field to fill in.
-LEAD_FIELDS_BY_EVIDENCE = {
-    "source": ("source_id",),
-    "owner": ("user_id",),
-    "spin": ("spin_situation", "spin_problem", "spin_implication", "spin_need_payoff"),
-    "pain_points": ("pain_points",),
-    "budget": ("budget_min", "budget_max"),
-    "timeline": ("decision_timeline",),
-    "first_contact": ("first_contact_date",),
-}
+# Outputs the dialog completes itself: the lead's fields it shows, and the first contact it logs.
+COMPLETED_IN_DIALOG = frozenset({"source", "owner", "spin", "pain_points", "budget", "timeline", "first_contact"})
 
 
 class CrmLeadStageGate(models.TransientModel):
@@ -54,7 +46,7 @@ class CrmLeadStageGate(models.TransientModel):
     @api.depends("line_ids")
     def _compute_missing_evidence(self):
         for gate in self:
-            kinds = {line.evidence for line in gate.line_ids if line.evidence in LEAD_FIELDS_BY_EVIDENCE}
+            kinds = {line.evidence for line in gate.line_ids if line.evidence in COMPLETED_IN_DIALOG}
             gate.missing_evidence = f",{','.join(sorted(kinds))}," if kinds else ""
 
     # depends on the lead so that the web client's onchange of a new dialog computes it
