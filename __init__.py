@@ -1,6 +1,6 @@
 from odoo.tools.translate import TranslationImporter, get_po_paths
 
-from . import controllers, models, wizards
+from . import controllers, demo, models, wizards
 
 
 def post_init_hook(env):

@@ -69,6 +69,8 @@ class SignedDocumentPortal(http.Controller):
                 "res_company": document.company_id,
                 "message": message,
                 "is_html_empty": is_html_empty,
+                # our own users do not sign for the customer here: they host an on-site signature
+                "internal_user": not user.share,
                 # the portal user signs in his own name; through the emailed link, the person expected to sign
                 "default_signer": own_contact.name if own_contact else document._signed_default_signer(),
             },
@@ -88,6 +90,13 @@ class SignedDocumentPortal(http.Controller):
         document = self._signed_document(kind, document_id, access_token)
         if not document._signed_can_sign():
             return {"error": request.env._("This document cannot be signed: it is already signed or was withdrawn.")}
+        if not request.env.user.share:
+            return {
+                "error": request.env._(
+                    "You are signed in as one of our users: only the customer signs on this page. To have him "
+                    "sign on your device, open the document in the back office and click Sign on Site."
+                )
+            }
         if not signature:
             return {"error": request.env._("Please draw your signature.")}
         try:

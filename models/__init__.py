@@ -1,3 +1,4 @@
+from . import crm_process_guard
 from . import crm_signed_document_mixin  # isort: skip (inherited by the documents below)
 from . import (
     crm_customer_code_sequence,

@@ -9,7 +9,6 @@ from odoo.exceptions import RedirectWarning, UserError, ValidationError
 from odoo.osv import expression
 from odoo.tools import SQL, float_round, format_amount
 
-from .crm_lead_need import NeedConfirmationGuard
 
 _logger = logging.getLogger(__name__)
 
@@ -490,7 +489,7 @@ class CrmLead(models.Model):
     def _merge_dependences(self, opportunities):
         """The merged lead keeps the needs and the decision chains of the others."""
         res = super()._merge_dependences(opportunities)
-        opportunities.need_ids.sudo().with_context(crm_need_confirmation=NeedConfirmationGuard()).write(
+        opportunities.need_ids._process().sudo().write(
             {"lead_id": self.id}
         )
         listed = self.stakeholder_ids.partner_id
@@ -956,34 +955,3 @@ class CrmLead(models.Model):
         escalated.write({"first_contact_escalated": True})
         _logger.info("First-contact escalation: %s overdue A lead(s) escalated", len(escalated))
         return escalated
-
-    @api.model
-    def _demo_backdate(self, lead_ids, days, contact_after_days=False):
-        """Demo data only: age leads so the demo pipeline shows every first-contact state."""
-        leads = self.browse(lead_ids)
-        self.env.flush_all()
-        self.env.cr.execute(
-            SQL(
-                "UPDATE crm_lead SET create_date = create_date - %(delta)s, date_open = create_date - %(delta)s "
-                "WHERE id IN %(ids)s",
-                delta=timedelta(days=days),
-                ids=tuple(leads.ids),
-            )
-        )
-        leads.invalidate_recordset(["create_date", "date_open"])
-        self.env.add_to_compute(self._fields["first_contact_deadline"], leads)
-        if contact_after_days:
-            for lead in leads:
-                lead.first_contact_date = lead.create_date + timedelta(days=contact_after_days)
-        leads.flush_recordset()
-
-    @api.model
-    def _demo_advance(self, lead_ids, stage_id):
-        """Demo data only: tick the manual outputs a lead needs and move it, through the gate."""
-        leads = self.browse(lead_ids)
-        target = self.env["crm.stage"].browse(stage_id)
-        for lines in leads._gate_missing(target).values():
-            self.env["crm.lead.checklist.line"].union(*lines).filtered(lambda line: line.evidence == "manual").write(
-                {"manual_done": True}
-            )
-        leads.write({"stage_id": target.id})

@@ -5,15 +5,7 @@ NEED_TYPES = [("rigid", "Rigid (must have)"), ("flexible", "Flexible"), ("potent
 CONFIRMATION_METHODS = [("email", "Email"), ("signature", "Signature"), ("meeting", "Meeting")]
 NEED_SEQUENCE_CODE = "crm.lead.need"
 # What the customer confirmed: it changes only after the need is reset to draft.
-CONFIRMED_CONTENT = {"lead_id", "need_type", "description", "confirmation_method", "confirmed_by_id", "confirmed_date"}
-
-
-class NeedConfirmationGuard:
-    """Lets trusted server code confirm needs by signature (``_mark_confirmed``) or move
-    confirmed needs (lead merge). RPC and imports carry JSON only, so nobody can claim
-    a signature or change what the customer confirmed by hand."""
-
-    __slots__ = ()
+CONFIRMED_CONTENT = {"lead_id", "need_type", "description"}
 
 
 class CrmLeadNeed(models.Model):
@@ -22,8 +14,10 @@ class CrmLeadNeed(models.Model):
 
     _name = "crm.lead.need"
     _description = "Customer Need"
-    _inherit = ["mail.thread"]
+    _inherit = ["mail.thread", "crm.process.guard.mixin"]
     _order = "lead_id, sequence, id"
+    # numbered by the company's sequence; confirmed through the Confirm dialog or the signed list only
+    _process_fields = ("code", "state", "confirmation_method", "confirmed_by_id", "confirmed_date")
     _rec_name = "code"
     _check_company_auto = True
 
@@ -82,16 +76,20 @@ class CrmLeadNeed(models.Model):
                     )
                 )
 
-    @api.model_create_multi
-    def create(self, vals_list):
-        self._check_signature_not_forged(vals_list)
-        self._assign_codes(vals_list)
-        return super().create(vals_list)
+    def _process_prepare_vals(self, vals_list, creating):
+        vals_list = super()._process_prepare_vals(vals_list, creating)
+        if creating:
+            self._assign_codes(vals_list)
+        return vals_list
+
+    def _process_fields_hint(self, field_names):
+        return self.env._(
+            "A need is confirmed with Confirm (email or meeting) or when the customer signs a needs confirmation "
+            "list; Reset and Cancel change its state."
+        )
 
     def write(self, vals):
-        self._check_signature_not_forged([vals])
-        locked = CONFIRMED_CONTENT.intersection(vals) and vals.get("state") != "draft"
-        if locked and not self._is_trusted_confirmation():
+        if CONFIRMED_CONTENT.intersection(vals) and not self._is_process_call():
             confirmed = self.filtered(lambda need: need.state == "confirmed")
             if confirmed:
                 raise UserError(
@@ -109,20 +107,6 @@ class CrmLeadNeed(models.Model):
                 self.env._("A need the customer confirmed cannot be deleted: cancel it, or reset it to Recorded first.")
             )
         return super().unlink()
-
-    def _is_trusted_confirmation(self):
-        return isinstance(self.env.context.get("crm_need_confirmation"), NeedConfirmationGuard)
-
-    def _check_signature_not_forged(self, vals_list):
-        if self._is_trusted_confirmation():
-            return
-        if any(vals.get("confirmation_method") == "signature" for vals in vals_list):
-            raise UserError(
-                self.env._(
-                    "Needs are confirmed by signature when the customer signs the needs confirmation list; "
-                    "confirm them here by email or meeting."
-                )
-            )
 
     @api.model
     def _assign_codes(self, vals_list):
@@ -177,12 +161,14 @@ class CrmLeadNeed(models.Model):
     def action_reset(self):
         """Back to Recorded: the content may change, the confirmation is cleared."""
         self.check_access("write")
-        self.write({"state": "draft", "confirmation_method": False, "confirmed_by_id": False, "confirmed_date": False})
+        self._process().write(
+            {"state": "draft", "confirmation_method": False, "confirmed_by_id": False, "confirmed_date": False}
+        )
         return True
 
     def action_cancel(self):
         self.check_access("write")
-        self.write({"state": "cancelled"})
+        self._process().write({"state": "cancelled"})
         return True
 
     # ------------------------------------------------------------------
@@ -196,7 +182,7 @@ class CrmLeadNeed(models.Model):
         """
         if self.filtered(lambda need: need.state == "cancelled"):
             raise UserError(self.env._("Cancelled needs cannot be confirmed: reset them to Recorded first."))
-        self.with_context(crm_need_confirmation=NeedConfirmationGuard()).write(
+        self._process().write(
             {
                 "state": "confirmed",
                 "confirmation_method": method,

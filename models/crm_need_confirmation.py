@@ -36,7 +36,7 @@ class CrmNeedConfirmation(models.Model):
         """Snapshot the opportunity's needs that are not cancelled."""
         for confirmation in self:
             needs = confirmation.lead_id.need_ids.filtered(lambda need: need.state != "cancelled")
-            confirmation.line_ids = [Command.clear()] + [
+            confirmation._process().line_ids = [Command.clear()] + [
                 Command.create(
                     {
                         "need_id": need.id,

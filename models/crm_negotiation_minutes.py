@@ -1,5 +1,6 @@
 from odoo import api, fields, models
 from odoo.exceptions import UserError
+from odoo.tools import format_amount
 
 
 class CrmNegotiationMinutes(models.Model):
@@ -30,6 +31,7 @@ class CrmNegotiationMinutes(models.Model):
     _signed_sequence_code = "crm.negotiation.minutes"
     _signed_partner_source = "lead_id.partner_id"
     _signed_mail_template = "crm_sales_process.mail_template_negotiation_minutes_sign"
+    _process_fields = ("version", "origin_id")
 
     lead_id = fields.Many2one(
         "crm.lead",
@@ -110,6 +112,30 @@ class CrmNegotiationMinutes(models.Model):
         attendees = self.customer_attendee_ids.sorted(lambda partner: partner.decision_role != "decision_maker")
         return attendees | self._signed_lead_signers(self.lead_id)
 
+    def _signed_snapshot_values(self):
+        """The attendees as named on the minutes, and the quotation with its amount."""
+        values = super()._signed_snapshot_values()
+        values.update(
+            {
+                "customer_attendees": [
+                    [attendee.name or "", attendee.function or ""] for attendee in self.customer_attendee_ids
+                ],
+                "internal_attendees": self.internal_attendee_ids.mapped("name"),
+                "order": self.order_id.name or "",
+                "amount_total": self.order_id.amount_total,
+                "currency_id": self.order_id.currency_id.id,
+            }
+        )
+        return values
+
+    def _signed_amount_str(self):
+        """The quotation's amount as the minutes show it (the copy once confirmed)."""
+        shown = self._signed_shown()
+        currency = self.env["res.currency"].browse(shown.get("currency_id")).exists()
+        if not shown.get("order") or not currency:
+            return ""
+        return format_amount(self.env, shown.get("amount_total") or 0.0, currency)
+
     def _signed_empty_message(self):
         return self.env._(
             "%(minutes)s have no terms: write down what was agreed and what is still open first.",
@@ -121,7 +147,7 @@ class CrmNegotiationMinutes(models.Model):
         self.ensure_one()
         if self.state == "draft":
             raise UserError(self.env._("These minutes are still a draft: edit them directly."))
-        new = self.copy(
+        new = self._process().copy(
             {
                 "name": self.name,
                 "version": self.version + 1,

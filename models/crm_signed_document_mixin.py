@@ -1,16 +1,15 @@
 import base64
 import hashlib
-import io
 import json
 import logging
 
 import psycopg2
-from PIL import Image, ImageDraw
-
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.service.model import PG_CONCURRENCY_ERRORS_TO_RETRY
 from odoo.tools import SQL
+
+from .crm_process_guard import fingerprint_value
 
 _logger = logging.getLogger(__name__)
 
@@ -26,31 +25,19 @@ PORTAL_PATHS = {
     "crm.need.confirmation": "needs_confirmation",
 }
 # Fields the signature itself consists of; only ``_sign`` writes them.
-SIGNATURE_FIELDS = frozenset(
-    {
-        "signature",
-        "signed_by",
-        "signed_on",
-        "signed_hash",
-        "signer_ip",
-        "signer_user_agent",
-        "signed_on_site",
-        "signed_on_site_user_id",
-        "signed_pdf_id",
-    }
+SIGNATURE_FIELDS = (
+    "signature",
+    "signed_by",
+    "signed_on",
+    "signed_hash",
+    "signer_ip",
+    "signer_user_agent",
+    "signed_on_site",
+    "signed_on_site_user_id",
+    "signed_pdf_id",
 )
 # The signer's name as typed; longer input is not a name.
 SIGNER_NAME_MAX_LENGTH = 128
-
-
-class SigningGuard:
-    """Marks the write made by ``_sign`` itself. A context value of this class
-    cannot come from RPC (JSON only), so a client cannot forge a signature."""
-
-    __slots__ = ()
-
-
-SIGNING = SigningGuard()
 
 
 class CrmSignedDocumentMixin(models.AbstractModel):
@@ -72,8 +59,10 @@ class CrmSignedDocumentMixin(models.AbstractModel):
     """
 
     _name = "crm.signed.document.mixin"
-    _inherit = ["portal.mixin"]
+    _inherit = ["portal.mixin", "crm.process.guard.mixin"]
     _description = "Customer-Signed Document"
+    # numbered at creation, moved by its actions, signed by ``_sign``, its shown values copied at confirmation
+    _process_fields = ("name", "state", "signed_snapshot", *SIGNATURE_FIELDS)
 
     _signed_content_fields = ()
     _signed_line_fields = {}
@@ -126,8 +115,12 @@ class CrmSignedDocumentMixin(models.AbstractModel):
     signed_on_site = fields.Boolean(copy=False, readonly=True, help="Signed on the salesperson's device.")
     signed_on_site_user_id = fields.Many2one("res.users", string="Signing hosted by", copy=False, readonly=True)
     signed_pdf_id = fields.Many2one("ir.attachment", string="Signed PDF", copy=False, readonly=True)
+    # what the page and the PDF show of other records (names, amounts), copied when the document is confirmed
+    signed_snapshot = fields.Json(copy=False, readonly=True)
 
-    @api.depends(lambda self: [self._signed_partner_source] if self._signed_partner_source else [])
+    # the customer is taken from the source record when the document is made (or the source changes on
+    # the document), never later: a signed document keeps the customer it was signed for
+    @api.depends(lambda self: [self._signed_partner_source.split(".")[0]] if self._signed_partner_source else [])
     def _compute_partner_id(self):
         for document in self:
             customer = document._signed_partner_source and document.mapped(document._signed_partner_source)
@@ -150,6 +143,31 @@ class CrmSignedDocumentMixin(models.AbstractModel):
         a signed document shows goes through here (the page, the PDF, the emails, the messages of
         its checks); the fingerprint stays on the stored UTC values."""
         return self.company_id._local_datetime_str(value, tz=tz or self._signed_tz(), date_only=date_only)
+
+    # ------------------------------------------------------------------
+    # What the page and the PDF show
+    # ------------------------------------------------------------------
+
+    def _signed_snapshot_values(self):
+        """The values of other records the document shows (names, amounts), as they are now:
+        copied into the document when it is confirmed, so that what the customer reads and
+        signs cannot change with those records. Extend it for what each document shows."""
+        self.ensure_one()
+        values = {
+            "customer": self.partner_id.display_name or "",
+            "company": self.company_id.name or "",
+            "salesperson": self.user_id.name or "",
+        }
+        if "lead_id" in self._fields:
+            values["opportunity"] = self.lead_id.name or ""
+        return values
+
+    def _signed_shown(self):
+        """What the page and the PDF print of other records: the copy made at confirmation,
+        or today's values while the document is a draft (and on documents signed before
+        copies were made)."""
+        self.ensure_one()
+        return self.signed_snapshot or self._signed_snapshot_values()
 
     # ------------------------------------------------------------------
     # Freezing the content
@@ -188,31 +206,22 @@ class CrmSignedDocumentMixin(models.AbstractModel):
                     )
                 )
 
-    def _signed_refuse_forgery(self, vals):
-        if self.env.context.get("crm_signing") is SIGNING:
-            return
-        if SIGNATURE_FIELDS & set(vals) or vals.get("state") == self._signed_state:
-            raise UserError(
-                self.env._(
-                    "Only the customer's signature, on the portal or on site, signs a document "
-                    "and records who signed it."
-                )
-            )
-
-    @api.model_create_multi
-    def create(self, vals_list):
-        for vals in vals_list:
-            self._signed_refuse_forgery(vals)
-        if self._signed_sequence_code:
+    def _process_prepare_vals(self, vals_list, creating):
+        vals_list = super()._process_prepare_vals(vals_list, creating)
+        if creating and self._signed_sequence_code:
             self.env["ir.sequence"]._name_new_documents(vals_list, self._signed_sequence_code)
-        return super().create(vals_list)
+        return vals_list
+
+    def _process_fields_hint(self, field_names):
+        if set(SIGNATURE_FIELDS) & field_names:
+            return self.env._(
+                "Only the customer's signature, on the portal or on site, signs a document and records who signed it."
+            )
+        return super()._process_fields_hint(field_names)
 
     def write(self, vals):
-        self._signed_refuse_forgery(vals)
-        if self.env.context.get("crm_signing") is not SIGNING:
+        if not self._is_process_call():
             self._signed_check_writable(vals)
-            if "state" in vals and any(document.signed_on for document in self):
-                raise UserError(self.env._("A signed document stays signed. Make a new version instead."))
         return super().write(vals)
 
     @api.ondelete(at_uninstall=False)
@@ -230,31 +239,19 @@ class CrmSignedDocumentMixin(models.AbstractModel):
     # Fingerprint
     # ------------------------------------------------------------------
 
-    @api.model
-    def _signed_value(self, field, value):
-        """A JSON-stable rendering of one field value."""
-        if field.type == "many2one":
-            return value.id or None
-        if field.type in ("one2many", "many2many"):
-            return sorted(value.ids)
-        if field.type in ("date", "datetime"):
-            return value.isoformat() if value else None
-        if field.type in ("float", "monetary"):
-            return f"{value or 0.0:.6f}"
-        if field.type == "html":
-            return str(value or "")
-        return value if value not in (None, False) else None
-
     def _signed_content(self):
         """The canonical content the customer signs: header fields and lines."""
         self.ensure_one()
         content = {
-            name: self._signed_value(self._fields[name], self[name]) for name in sorted(self._signed_content_fields)
+            name: fingerprint_value(self._fields[name], self[name]) for name in sorted(self._signed_content_fields)
         }
+        # documents signed before the shown values were copied keep the fingerprint they were signed with
+        if self.signed_snapshot:
+            content["signed_snapshot"] = self.signed_snapshot
         for line_field, names in sorted(self._signed_line_fields.items()):
             lines = self[line_field].sorted("id")
             content[line_field] = [
-                {"id": line.id, **{name: self._signed_value(line._fields[name], line[name]) for name in names}}
+                {"id": line.id, **{name: fingerprint_value(line._fields[name], line[name]) for name in names}}
                 for line in lines
             ]
         return content
@@ -308,7 +305,7 @@ class CrmSignedDocumentMixin(models.AbstractModel):
             raise UserError(
                 self.env._("%(document)s is not ready for the customer's signature.", document=self.display_name)
             )
-        signing = self.with_context(crm_signing=SIGNING)
+        signing = self._process()
         signing.write(
             {
                 "signature": signature,
@@ -401,7 +398,7 @@ class CrmSignedDocumentMixin(models.AbstractModel):
                 "mimetype": "application/pdf" if extension == "pdf" else "text/html",
             }
         )
-        self.with_context(crm_signing=SIGNING).sudo().write({"signed_pdf_id": attachment.id})
+        self._process().sudo().write({"signed_pdf_id": attachment.id})
         return attachment, ""
 
     def _signed_pdf_problem(self, error):
@@ -430,20 +427,6 @@ class CrmSignedDocumentMixin(models.AbstractModel):
 
         ``author`` is the partner of the portal user who signed, if any.
         """
-
-    @api.model
-    def _demo_sign(self, document_ids, name, user_id):
-        """Demo data only: the customer signs the documents on the salesperson's tablet."""
-        image = Image.new("RGB", (240, 80), "white")
-        draw = ImageDraw.Draw(image)
-        points = [(20 + 10 * step, 40 + (18 if step % 2 else -14) * (1 - step / 24)) for step in range(21)]
-        draw.line(points, fill=(20, 40, 120), width=3)
-        buffer = io.BytesIO()
-        image.save(buffer, format="PNG")
-        signature = base64.b64encode(buffer.getvalue())
-        user = self.env["res.users"].browse(user_id)
-        for document in self.browse(document_ids):
-            document.with_user(user)._sign(name, signature, on_site_user=user)
 
     # ------------------------------------------------------------------
     # Actions
@@ -509,7 +492,9 @@ class CrmSignedDocumentMixin(models.AbstractModel):
                 )
             if not all(document[line_field] for line_field in self._signed_line_fields):
                 raise UserError(document._signed_empty_message())
-        self.write({"state": "confirmed"})
+        self.check_access("write")
+        for document in self:
+            document._process().write({"state": "confirmed", "signed_snapshot": document._signed_snapshot_values()})
         return True
 
     def _signed_empty_message(self):
@@ -520,7 +505,8 @@ class CrmSignedDocumentMixin(models.AbstractModel):
         """Reopen the content of a document waiting for its signature, or cancelled."""
         if any(document.state not in ("confirmed", "cancelled") for document in self):
             raise UserError(self.env._("Only documents waiting for a signature or cancelled go back to draft."))
-        self.write({"state": "draft"})
+        self.check_access("write")
+        self._process().write({"state": "draft", "signed_snapshot": False})
         return True
 
     def action_cancel(self):
@@ -528,7 +514,8 @@ class CrmSignedDocumentMixin(models.AbstractModel):
             raise UserError(
                 self.env._("A signed document cannot be cancelled: it is the record of what the customer signed.")
             )
-        self.write({"state": "cancelled"})
+        self.check_access("write")
+        self._process().write({"state": "cancelled"})
         return True
 
     def action_preview(self):
@@ -656,6 +643,7 @@ class CrmSignedDocumentLineMixin(models.AbstractModel):
     """Lines of a signed document: frozen with their document."""
 
     _name = "crm.signed.document.line.mixin"
+    _inherit = ["crm.process.guard.mixin"]
     _description = "Customer-Signed Document Line"
     _signed_document_field = None
 

@@ -8,14 +8,6 @@ from odoo.exceptions import UserError
 
 # What the reviewers approve: it cannot change once submitted.
 CONTENT_FIELDS = {"lead_id", "order_id", "summary", "risks"}
-# The states a review sheet may move to from each state (through the actions below).
-TRANSITIONS = {
-    "draft": {"to_review", "cancelled"},
-    "to_review": {"draft", "approved", "rejected", "cancelled"},
-    "approved": {"cancelled"},
-    "rejected": {"draft", "cancelled"},
-    "cancelled": {"draft"},
-}
 REVIEW_ACTIVITY_DAYS = 2
 
 
@@ -32,6 +24,11 @@ class CrmSolutionReview(models.Model):
     _inherit = ["mail.thread", "mail.activity.mixin", "tier.validation"]
     _order = "id desc"
     _check_company_auto = True
+    # numbered at creation; submitted, decided and cancelled through the sheet's buttons only
+    _process_fields = ("name", "state", "user_id", "submitted_on", "decided_on")
+    # the reviewers approve the solution and the quotation as it is: a later change of either
+    # asks them again (the quotation's own content is part of the sheet's fingerprint)
+    _approval_fields = ("lead_id", "order_id", "summary", "risks")
 
     _state_from = ["draft", "to_review"]
     _state_to = ["approved"]
@@ -127,18 +124,35 @@ class CrmSolutionReview(models.Model):
     def _get_to_validate_message_name(self):
         return self.env._("Solution review")
 
+    def _approval_content(self):
+        content = super()._approval_content()
+        order = self.order_id
+        content["quotation"] = order._approval_content() if order else None
+        return content
+
+    def _approval_restart(self):
+        """Back under review from wherever the sheet is (approved included), with new reviews and to-dos."""
+        self._process().sudo().write({"state": "draft", "submitted_on": False, "decided_on": False})
+        self.restart_validation()
+        self.request_validation()
+
     # ------------------------------------------------------------------
     # CRUD
     # ------------------------------------------------------------------
 
-    @api.model_create_multi
-    def create(self, vals_list):
-        self.env["ir.sequence"]._name_new_documents(vals_list, "crm.solution.review")
-        return super().create(vals_list)
+    def _process_prepare_vals(self, vals_list, creating):
+        vals_list = super()._process_prepare_vals(vals_list, creating)
+        if creating:
+            self.env["ir.sequence"]._name_new_documents(vals_list, "crm.solution.review")
+        return vals_list
+
+    def _process_fields_hint(self, field_names):
+        return self.env._(
+            "A solution review is submitted with Submit and approved or rejected by its reviewers with Validate "
+            "and Reject."
+        )
 
     def write(self, vals):
-        if "state" in vals:
-            self._check_state_transition(vals["state"])
         if CONTENT_FIELDS.intersection(vals):
             locked = self.filtered(lambda review: review.state != "draft")
             if locked:
@@ -150,29 +164,6 @@ class CrmSolutionReview(models.Model):
                     )
                 )
         return super().write(vals)
-
-    def _check_state_transition(self, state):
-        """Refuse a state the sheet cannot reach: approvals come from the reviewers only."""
-        statuses = self._review_statuses() if state in ("approved", "rejected") else {}
-        labels = dict(self._fields["state"]._description_selection(self.env))
-        for review in self:
-            if review.state == state:
-                continue
-            allowed = state in TRANSITIONS[review.state]
-            if state == "approved":
-                allowed = allowed and statuses.get(review.id) == {"approved"}
-            elif state == "rejected":
-                allowed = allowed and "rejected" in statuses.get(review.id, ())
-            if not allowed:
-                raise UserError(
-                    self.env._(
-                        "Solution review %(name)s cannot go from “%(origin)s” to “%(target)s”. It is approved or "
-                        "rejected by its reviewers with the Validate and Reject buttons.",
-                        name=review.name,
-                        origin=labels[review.state],
-                        target=labels[state],
-                    )
-                )
 
     def _review_statuses(self):
         """{review sheet id: set of its tier review statuses}, read from the database.
@@ -210,7 +201,10 @@ class CrmSolutionReview(models.Model):
         return True
 
     def action_cancel(self):
-        self.write({"state": "cancelled"})
+        self.check_access("write")
+        if any(review.state == "cancelled" for review in self):
+            raise UserError(self.env._("This solution review is already cancelled."))
+        self._process().write({"state": "cancelled"})
         self._sync_review_activities()
         return True
 
@@ -245,7 +239,8 @@ class CrmSolutionReview(models.Model):
                     name=missing[0].name,
                 )
             )
-        drafts.write({"state": "to_review", "submitted_on": fields.Datetime.now(), "decided_on": False})
+        drafts.check_access("write")
+        drafts._process().write({"state": "to_review", "submitted_on": fields.Datetime.now(), "decided_on": False})
         tier_reviews = super().request_validation()
         self._sync_review_activities()
         return tier_reviews
@@ -261,9 +256,12 @@ class CrmSolutionReview(models.Model):
                     )
                 )
         # leaving rejected/cancelled for draft removes the reviews (base_tier_validation)
-        self.filtered(lambda review: review.state in ("rejected", "cancelled")).write({"state": "draft"})
+        self.check_access("write")
+        self.filtered(lambda review: review.state in ("rejected", "cancelled"))._process().write({"state": "draft"})
         res = super().restart_validation()
-        self.filtered(lambda review: review.state == "to_review").write({"state": "draft", "submitted_on": False})
+        self.filtered(lambda review: review.state == "to_review")._process().write(
+            {"state": "draft", "submitted_on": False}
+        )
         self._sync_review_activities()
         return res
 
@@ -312,8 +310,8 @@ class CrmSolutionReview(models.Model):
         rejected = under_review.filtered(lambda review: "rejected" in statuses.get(review.id, ()))
         approved = under_review.filtered(lambda review: statuses.get(review.id) == {"approved"})
         # the reviewer decides for the sheet, whether or not he may edit it
-        rejected.sudo().write({"state": "rejected", "decided_on": now})
-        approved.sudo().write({"state": "approved", "decided_on": now})
+        rejected._process().sudo().write({"state": "rejected", "decided_on": now})
+        approved._process().sudo().write({"state": "approved", "decided_on": now})
         self._sync_review_activities()
 
     def _sync_review_activities(self):
@@ -382,21 +380,3 @@ class CrmSolutionReview(models.Model):
         calendar = self.env.company.resource_calendar_id
         planned = calendar and calendar.plan_days(REVIEW_ACTIVITY_DAYS, now, compute_leaves=True)
         return (planned or now + timedelta(days=REVIEW_ACTIVITY_DAYS)).date()
-
-    # ------------------------------------------------------------------
-    # Demo data
-    # ------------------------------------------------------------------
-
-    @api.model
-    def _demo_submit(self, review_ids):
-        """Demo data only: each sheet is submitted by its requester."""
-        for review in self.browse(review_ids):
-            review.with_user(review.user_id).action_submit()
-
-    @api.model
-    def _demo_review(self, review_id, user_id, comment, approve=True):
-        """Demo data only: a reviewer decides, through the same comment dialog as in the form."""
-        review = self.browse(review_id).with_user(user_id)
-        action = review.validate_tier() if approve else review.reject_tier()
-        wizard = self.env[action["res_model"]].with_user(user_id).with_context(**action["context"])
-        wizard.create({"comment": comment}).add_comment()

@@ -23,7 +23,17 @@ CODE_INPUTS = {"industry_id", "state_id", "region_id", "is_company", "parent_id"
 class ResPartner(models.Model):
     """Customer profile: code (M-HU-001), A/B/C customer grade, sales profile, decision roles."""
 
-    _inherit = "res.partner"
+    _name = "res.partner"
+    _inherit = ["res.partner", "crm.process.guard.mixin"]
+
+    # the code is given once by the numbering, the grade computed from the levels, progress recorded
+    _process_fields = (
+        "customer_code",
+        "customer_code_company_id",
+        "customer_code_prefix",
+        "customer_grade",
+        "last_progress_date",
+    )
 
     # Customer code
     region_id = fields.Many2one(
@@ -148,28 +158,59 @@ class ResPartner(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
+        self._check_level_access(
+            self.browse(),
+            [vals for vals in vals_list if {"match_level", "value_level"} & set(vals)],
+        )
         partners = super().create(vals_list)
         partners._assign_customer_codes()
         return partners
 
     def write(self, vals):
         if {"match_level", "value_level"} & set(vals):
-            self._check_level_access()
+            self._check_level_access(self.commercial_partner_id, [vals])
         res = super().write(vals)
         if CODE_INPUTS & set(vals):
             self._assign_customer_codes()
         return res
 
-    def _check_level_access(self):
-        """Salesmen grade their own customers; sales managers grade any."""
+    def _process_fields_hint(self, field_names):
+        if field_names & {"customer_code", "customer_code_company_id", "customer_code_prefix"}:
+            return self.env._(
+                "A customer gets its code once it has an industry and a sales region; a sales manager can "
+                "regenerate it."
+            )
+        if "customer_grade" in field_names:
+            return self.env._("The grade follows the match and value levels.")
+        return super()._process_fields_hint(field_names)
+
+    def _process_prepare_vals(self, vals_list, creating):
+        """A code given by server code (data files, migrations) is unique in its company too."""
+        vals_list = super()._process_prepare_vals(vals_list, creating)
+        if creating:
+            for vals in vals_list:
+                if vals.get("customer_code") and not vals.get("customer_code_company_id"):
+                    vals["customer_code_company_id"] = vals.get("company_id") or self.env.company.id
+        return vals_list
+
+    @api.model
+    def _check_level_access(self, customers, vals_list):
+        """Salesmen grade their own customers; sales managers grade any. ``customers``: the
+        graded customers that exist; ``vals_list``: the values graded (a new customer's
+        salesperson is in them, or in the parent company they are created under)."""
         if self.env.su or self.env.user.has_group("sales_team.group_sale_manager"):
             return
-        others = self.commercial_partner_id.filtered(lambda p: p.user_id and p.user_id != self.env.user)
-        if others:
+        names = customers.filtered(lambda p: p.user_id and p.user_id != self.env.user).mapped("display_name")
+        for vals in vals_list:
+            parent = self.browse(vals.get("parent_id")).commercial_partner_id
+            owner = self.env["res.users"].browse(vals["user_id"]) if vals.get("user_id") else parent.user_id
+            if owner and owner != self.env.user:
+                names.append(parent.display_name or vals.get("name") or ", ".join(customers.mapped("display_name")))
+        if names:
             raise AccessError(
                 self.env._(
                     "You can only change the match and value levels of your own customers (not %(names)s).",
-                    names=", ".join(others.mapped("display_name")),
+                    names=", ".join(names),
                 )
             )
 

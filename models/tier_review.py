@@ -1,50 +1,64 @@
 from odoo import api, fields, models
 from odoo.exceptions import AccessError
-
-from .tier_validation import TierReviewGuard
+from odoo.osv import expression
 
 
 class TierReview(models.Model):
-    """Approval records can only change through the documents' validation methods.
+    """Approval records change only through the documents' validation methods, and are
+    read only by who may read the document they approve (and its reviewers).
 
-    base_tier_validation lets every internal user write tier.review: a salesman
-    could approve his own order over RPC. Here creating, writing or deleting a
-    review needs the guard the validation methods put in the context (a Python
-    object no RPC call can carry), superuser mode, or an administrator.
+    base_tier_validation lets every internal user write tier.review and read every
+    review, comments included: a salesman could approve his own order over RPC, or read
+    the comments on documents he cannot open. Here every stored field is a process
+    field (see crm.process.guard.mixin): the validation methods, which run as process
+    calls, are the only writers.
     """
 
-    _inherit = "tier.review"
+    _name = "tier.review"
+    _inherit = ["tier.review", "crm.process.guard.mixin"]
 
     # Computed when read, not stored: base_tier_validation stores it in the language of
     # the user who requested the review; each reader sees it in his own.
     todo_by = fields.Char(store=False)
 
-    def _check_review_access(self):
-        if self.env.su or isinstance(self.env.context.get("tier_review_guard"), TierReviewGuard):
-            return
-        if self.env.user.has_group("base.group_system"):
-            return
-        raise AccessError(
-            self.env._(
-                "Approvals are given with the Validate and Reject buttons of the document, "
-                "by the reviewer whose turn it is; they cannot be created, changed or deleted directly."
-            )
+    def _process_field_names(self):
+        """Every stored field: a review is written by the validation only."""
+        return frozenset(
+            name for name, field in self._fields.items() if field.store and name not in models.MAGIC_COLUMNS
         )
 
-    @api.model_create_multi
-    def create(self, vals_list):
-        self._check_review_access()
-        return super().create(vals_list)
-
-    def write(self, vals):
-        # assigning a non-stored field (e.g. can_review in _update_counter) persists nothing
-        if any(self._fields[name].store for name in vals):
-            self._check_review_access()
-        return super().write(vals)
+    def _process_fields_hint(self, field_names):
+        return self.env._(
+            "Approvals are given with the Validate and Reject buttons of the document, by the reviewer whose "
+            "turn it is."
+        )
 
     def unlink(self):
-        self._check_review_access()
+        if not self._is_process_call():
+            raise AccessError(
+                self.env._(
+                    "Approvals are given with the Validate and Reject buttons of the document, "
+                    "by the reviewer whose turn it is; they cannot be created, changed or deleted directly."
+                )
+            )
         return super().unlink()
+
+    @api.model
+    def _search(self, domain, offset=0, limit=None, order=None):
+        """Only the reviews of documents the user may read, and those he is a reviewer of."""
+        if self._is_process_call():
+            return super()._search(domain, offset=offset, limit=limit, order=order)
+        candidates = self.sudo().with_context(active_test=False).search_fetch(domain, ["model", "res_id"])
+        readable = []
+        by_model = {}
+        for review in candidates:
+            by_model.setdefault(review.model, set()).add(review.res_id)
+        for model, res_ids in by_model.items():
+            if model in self.env:
+                documents = self.env[model].browse(res_ids).exists()._filtered_access("read")
+                readable.append([("model", "=", model), ("res_id", "in", documents.ids)])
+        allowed = expression.OR([[("reviewer_ids", "in", self.env.uid)], *readable])
+        return super()._search(expression.AND([domain, allowed]), offset=offset, limit=limit, order=order)
 
     @api.depends("reviewer_ids", "reviewer_group_id")
     @api.depends_context("lang")

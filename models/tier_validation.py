@@ -1,25 +1,103 @@
-from odoo import models
-from odoo.exceptions import ValidationError
+import hashlib
+import json
+
+from odoo import fields, models
+from odoo.exceptions import UserError, ValidationError
+
+from .crm_process_guard import fingerprint_value
 
 # Context keys of base_tier_validation that skip its checks. They are honoured
 # only in superuser mode (server code), never when they come from a client.
 SKIP_KEYS = ("skip_validation_check", "skip_check_state_condition")
 
 
-class TierReviewGuard:
-    """Marks calls made by the validation methods themselves (see tier.review)."""
-
-    __slots__ = ()
-
-
-GUARD = TierReviewGuard()
-
-
 class TierValidation(models.AbstractModel):
-    _inherit = "tier.validation"
+    """Approvals that cannot be forged and hold only for what was approved.
+
+    Reviews change only through the validation methods (they run as process calls,
+    see tier.review). The content a document's approvers approve (``_approval_fields``
+    and ``_approval_line_fields``, like a signed document's content) is fingerprinted
+    when the validation is requested; a later change of that content restarts the
+    validation (new reviews, the approvers asked again) and confirming in between is
+    refused.
+    """
+
+    _name = "tier.validation"
+    _inherit = ["tier.validation", "crm.process.guard.mixin"]
+    _process_fields = ("approval_fingerprint",)
+
+    # what the approvers approve: header fields, and {one2many: line fields}
+    _approval_fields = ()
+    _approval_line_fields = {}
+
+    approval_fingerprint = fields.Char(
+        copy=False,
+        readonly=True,
+        help="SHA-256 of the content submitted to the approvers: a change restarts the approval.",
+    )
 
     def _guarded(self):
-        return self.with_context(tier_review_guard=GUARD)
+        return self._process()
+
+    # ------------------------------------------------------------------
+    # What was approved
+    # ------------------------------------------------------------------
+
+    def _approval_content(self):
+        """The canonical content the approvers approve."""
+        self.ensure_one()
+        content = {name: fingerprint_value(self._fields[name], self[name]) for name in sorted(self._approval_fields)}
+        for line_field, names in sorted(self._approval_line_fields.items()):
+            content[line_field] = [
+                {name: fingerprint_value(line._fields[name], line[name]) for name in names}
+                for line in self[line_field].sorted("id")
+            ]
+        return content
+
+    def _approval_hash(self):
+        canonical = json.dumps(self._approval_content(), sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+        return hashlib.sha256(canonical.encode()).hexdigest()
+
+    def _approval_stamp(self):
+        """Fingerprint what the approvers are asked to approve."""
+        for record in self.filtered(lambda record: record._approval_fields or record._approval_line_fields):
+            record._process().write({"approval_fingerprint": record._approval_hash()})
+
+    def _approval_changed(self):
+        """The records whose approved (or submitted) content changed since it was fingerprinted."""
+        return self.filtered(
+            lambda record: record.approval_fingerprint and record.approval_fingerprint != record._approval_hash()
+        )
+
+    def _approval_recheck(self):
+        """Restart the validation of the records whose content changed after it was submitted: their
+        reviews are removed and requested again, so the approvers approve what is there now."""
+        changed = self._approval_changed()
+        for record in changed:
+            record.message_post(
+                body=self.env._(
+                    "The content changed after it was submitted for approval: the approval starts again."
+                ),
+                subtype_xmlid="mail.mt_note",
+            )
+            record._approval_restart()
+        return changed
+
+    def _approval_restart(self):
+        self.ensure_one()
+        self.restart_validation()
+        self.request_validation()
+
+    def _approval_check_current(self):
+        """Refuse to go on (confirm, send…) with content that is not what was approved."""
+        changed = self._approval_changed()
+        if changed:
+            raise UserError(
+                self.env._(
+                    "%(document)s changed after it was approved: request the approval again before going on.",
+                    document=changed[0].display_name,
+                )
+            )
 
     def _trusted_skip_keys(self):
         """The records, with the skip keys dropped unless the caller is the server itself."""
@@ -36,21 +114,22 @@ class TierValidation(models.AbstractModel):
     # from before (a reviewer finds nothing pending, an approved order asks for a new
     # validation instead of confirming).
     def _validate_tier(self, tiers=False):
-        tiers = tiers and tiers.with_context(tier_review_guard=GUARD)
+        tiers = tiers and tiers._process()
         result = super(TierValidation, self._guarded())._validate_tier(tiers=tiers)
         self._settle_validation_status()
         return result
 
     def _rejected_tier(self, tiers=False):
-        tiers = tiers and tiers.with_context(tier_review_guard=GUARD)
+        tiers = tiers and tiers._process()
         result = super(TierValidation, self._guarded())._rejected_tier(tiers=tiers)
         self._settle_validation_status()
         return result
 
     def request_validation(self):
         reviews = super(TierValidation, self._guarded()).request_validation()
-        reviews.with_context(tier_review_guard=GUARD).flush_recordset(["can_review"])
+        reviews._process().flush_recordset(["can_review"])
         self._settle_validation_status()
+        self.browse({review.res_id for review in reviews})._approval_stamp()
         return reviews
 
     def _settle_validation_status(self):
@@ -60,7 +139,9 @@ class TierValidation(models.AbstractModel):
         self.env.add_to_compute(self._fields["validation_status"], self)
 
     def restart_validation(self):
-        return super(TierValidation, self._guarded()).restart_validation()
+        result = super(TierValidation, self._guarded()).restart_validation()
+        self.filtered("approval_fingerprint")._process().write({"approval_fingerprint": False})
+        return result
 
     def _update_counter(self, review_counter):
         return super(TierValidation, self._guarded())._update_counter(review_counter)
@@ -82,6 +163,9 @@ class TierValidation(models.AbstractModel):
         """base_tier_validation's check (same rules), its errors translated; skip key from the server only."""
         records = self._trusted_skip_keys()
         if records.env.context.get("skip_validation_check"):
+            return
+        # what the process records about the validation itself (fingerprint, states) is not an edit
+        if self._is_process_call() and set(vals) <= self._process_field_names():
             return
         for rec in records:
             if (

@@ -1,5 +1,6 @@
 import base64
 import io
+import json
 from contextlib import contextmanager
 from unittest.mock import patch
 
@@ -7,7 +8,7 @@ from freezegun import freeze_time
 from PIL import Image
 
 from odoo import Command
-from odoo.tests import TransactionCase, new_test_user
+from odoo.tests import HttpCase, TransactionCase, new_test_user
 
 LEVELS = ("high", "medium", "low")
 CRITERIA = ("urgency", "budget_fit", "company_size", "decision_chain", "intent")
@@ -119,3 +120,59 @@ class CrmSalesProcessCase(TransactionCase):
         self.env.flush_all()
         self.env.cr.flush()
         return self.cr.sql_log_count - before
+
+
+class RpcAttackCase(HttpCase, CrmSalesProcessCase):
+    """Attacks made the way the web client talks to the server: JSON-RPC ``call_kw`` as a
+    logged-in salesman (the Chinese-speaking one, so refusals are checked translated)."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.env["res.lang"]._activate_lang("zh_CN")
+        cls.env["ir.module.module"]._load_module_terms(["crm_sales_process"], ["zh_CN"], overwrite=True)
+        cls.rep.write({"lang": "zh_CN", "password": "csp_rep_password"})
+
+    def setUp(self):
+        super().setUp()
+        self.authenticate("csp_rep", "csp_rep_password")
+
+    def rpc(self, model, method, *args, **kwargs):
+        """``model.method(*args, **kwargs)`` over JSON-RPC as the salesman: the result, or an
+        ``RpcError`` holding the exception's class name and its message."""
+        response = self.url_open(
+            f"/web/dataset/call_kw/{model}/{method}",
+            data=json.dumps(
+                {
+                    "jsonrpc": "2.0",
+                    "method": "call",
+                    "id": 1,
+                    "params": {"model": model, "method": method, "args": list(args), "kwargs": kwargs},
+                }
+            ),
+            headers={"Content-Type": "application/json"},
+        )
+        response.raise_for_status()
+        payload = response.json()
+        if "error" in payload:
+            data = payload["error"]["data"]
+            return RpcError(data["name"].rsplit(".", 1)[-1], data["message"])
+        return payload["result"]
+
+    def assertRefused(self, result, *, error=("UserError", "ValidationError", "AccessError")):
+        """The call failed with a business error (no traceback), in Chinese; returns its message."""
+        self.assertIsInstance(result, RpcError, f"The call was accepted: {result!r}")
+        self.assertIn(result.name, error, f"Not a clear refusal but {result.name}: {result.message}")
+        self.assertRegex(result.message, "[\u4e00-\u9fff]", f"Not in the salesman's language: {result.message}")
+        return result.message
+
+
+class RpcError:
+    """An error answered by JSON-RPC: the exception class name and its message."""
+
+    def __init__(self, name, message):
+        self.name = name
+        self.message = message
+
+    def __repr__(self):
+        return f"RpcError({self.name}: {self.message})"

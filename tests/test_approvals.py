@@ -1,5 +1,5 @@
 from odoo import Command
-from odoo.exceptions import AccessError, ValidationError
+from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import tagged
 
 from .common import CrmSalesProcessCase
@@ -43,11 +43,11 @@ class TestUnforgeableApprovals(CrmSalesProcessCase):
         order = self._order()
         review = order.review_ids.with_user(self.rep)
         self.assertTrue(review, "Requesting validation created the review.")
-        with self.assertRaises(AccessError):
+        with self.assertRaises(UserError):
             review.write({"status": "approved", "done_by": self.rep.id})
         with self.assertRaises(AccessError):
             review.unlink()
-        with self.assertRaises(AccessError):
+        with self.assertRaises(UserError):
             self.env["tier.review"].with_user(self.rep).create(
                 {"model": "sale.order", "res_id": order.id, "status": "approved"}
             )
@@ -74,6 +74,26 @@ class TestUnforgeableApprovals(CrmSalesProcessCase):
             with self.subTest(key=key), self.assertRaises(ValidationError):
                 order.with_user(self.rep).with_context(**{key: True}).action_confirm()
         self.assertEqual(order.state, "draft")
+
+    def test_skip_key_does_not_open_an_order_under_validation(self):
+        """Only the skip key guard stands here: trusted, the key would let the salesman edit the order."""
+        order = self._order()
+        with self.assertRaises(ValidationError):
+            order.with_user(self.rep).with_context(skip_validation_check=True).write(
+                {"client_order_ref": "PO-2026-118"}
+            )
+        self.assertFalse(order.client_order_ref)
+
+    def test_skip_key_does_not_put_a_confirmed_order_under_validation(self):
+        """Only the skip key guard stands here: trusted, the key would ask the reviewers to review a
+        confirmed order."""
+        order = self._order()
+        order.with_user(self.manager).validate_tier()
+        order.with_user(self.rep).action_confirm()
+        order.review_ids._process().unlink()
+        order.invalidate_recordset()
+        order.with_user(self.rep).with_context(skip_check_state_condition=True).request_validation()
+        self.assertFalse(order.review_ids)
 
     def test_only_the_reviewer_approves(self):
         order = self._order()
@@ -108,9 +128,10 @@ class TestUnforgeableApprovals(CrmSalesProcessCase):
         with self.assertRaises(AccessError):
             thief.add_comment()
 
-    def test_administrators_and_server_code_may_still_fix_reviews(self):
+    def test_only_server_code_fixes_reviews(self):
         order = self._order()
-        order.review_ids.with_user(self.admin).write({"comment": "Fixed by the administrator"})
+        with self.assertRaises(UserError):
+            order.review_ids.with_user(self.admin).write({"comment": "Fixed by the administrator"})
         order.review_ids.sudo().write({"comment": "Fixed by a server action"})
         self.assertEqual(order.review_ids.comment, "Fixed by a server action")
 

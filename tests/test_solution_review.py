@@ -161,7 +161,7 @@ class TestSolutionReview(CrmSalesProcessCase):
     def test_salesman_cannot_forge_the_approval(self):
         review = self._submitted_review()
         as_rep = review.with_user(self.rep)
-        with self.assertRaises(AccessError):
+        with self.assertRaises(UserError):
             as_rep.review_ids.write({"status": "approved", "done_by": self.rep.id})
         with self.assertRaises(UserError):
             as_rep.write({"state": "approved"})
