@@ -38,21 +38,30 @@ class ProcessCall:
 PROCESS = ProcessCall()
 
 
+def _iso(value):
+    return value.isoformat() if value else None
+
+
+# How each kind of field is rendered in a fingerprint; other kinds as they are (None when empty).
+FINGERPRINT_RENDERINGS = {
+    "many2one": lambda value: value.id or None,
+    "one2many": lambda value: sorted(value.ids),
+    "many2many": lambda value: sorted(value.ids),
+    "date": _iso,
+    "datetime": _iso,
+    "float": lambda value: f"{value or 0.0:.6f}",
+    "monetary": lambda value: f"{value or 0.0:.6f}",
+    "html": lambda value: str(value or ""),
+    "json": lambda value: value or None,
+}
+
+
 def fingerprint_value(field, value):
     """A JSON-stable rendering of one field value, for the fingerprints of what a customer
     signs and what approvers approve."""
-    if field.type == "many2one":
-        return value.id or None
-    if field.type in ("one2many", "many2many"):
-        return sorted(value.ids)
-    if field.type in ("date", "datetime"):
-        return value.isoformat() if value else None
-    if field.type in ("float", "monetary"):
-        return f"{value or 0.0:.6f}"
-    if field.type == "html":
-        return str(value or "")
-    if field.type == "json":
-        return value or None
+    render = FINGERPRINT_RENDERINGS.get(field.type)
+    if render:
+        return render(value)
     return value if value not in (None, False) else None
 
 
@@ -95,25 +104,24 @@ class CrmProcessGuardMixin(models.AbstractModel):
             if not given:
                 cleaned.append(vals)
                 continue
-            vals = dict(vals)
+            kept = dict(vals)
             forged = set()
             for name in given:
-                if self._process_value_unchanged(name, vals[name], creating):
-                    del vals[name]
+                if self._process_value_unchanged(name, kept[name], creating):
+                    del kept[name]
                 else:
                     forged.add(name)
             if forged:
                 labels = sorted(self._fields[name]._description_string(self.env) for name in forged)
                 raise UserError(
                     self.env._(
-                        "%(fields)s of %(model)s are set by the sales process, not by hand, import or API. "
-                        "%(hint)s",
+                        "%(fields)s of %(model)s are set by the sales process, not by hand, import or API. %(hint)s",
                         fields=", ".join(f"“{label}”" for label in labels),
                         model=self.env["ir.model"]._get(self._name).name,
                         hint=self._process_fields_hint(forged),
                     )
                 )
-            cleaned.append(vals)
+            cleaned.append(kept)
         return cleaned
 
     def _process_value_unchanged(self, name, value, creating):
@@ -138,18 +146,21 @@ class CrmProcessGuardMixin(models.AbstractModel):
 
     def _process_clean_context(self):
         """Drop ``default_<process field>`` keys: a client cannot choose a process value as a default."""
-        keys = [key for key in self.env.context if key.startswith("default_") and key[8:] in self._process_field_names()]
+        keys = [
+            key for key in self.env.context if key.startswith("default_") and key[8:] in self._process_field_names()
+        ]
         if not keys:
             return self
         return self.with_context({key: value for key, value in self.env.context.items() if key not in keys})
 
     @api.model_create_multi
     def create(self, vals_list):
+        records = self
         if not self._is_process_call():
-            self = self._process_clean_context()
-            vals_list = self._process_refuse(vals_list, creating=True)
-        vals_list = self._process_prepare_vals(vals_list, creating=True)
-        return super().create(vals_list)
+            records = self._process_clean_context()
+            vals_list = records._process_refuse(vals_list, creating=True)
+        vals_list = records._process_prepare_vals(vals_list, creating=True)
+        return super(CrmProcessGuardMixin, records).create(vals_list)
 
     def write(self, vals):
         if not self._is_process_call():

@@ -4,6 +4,7 @@ import json
 import logging
 
 import psycopg2
+
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.service.model import PG_CONCURRENCY_ERRORS_TO_RETRY

@@ -75,9 +75,7 @@ class TierValidation(models.AbstractModel):
         changed = self._approval_changed()
         for record in changed:
             record.message_post(
-                body=self.env._(
-                    "The content changed after it was submitted for approval: the approval starts again."
-                ),
+                body=self.env._("The content changed after it was submitted for approval: the approval starts again."),
                 subtype_xmlid="mail.mt_note",
             )
             record._approval_restart()

@@ -264,7 +264,9 @@ class TestSignedDocumentTimes(SignedTimesMixin, MinutesCase):
         """The demo data signs the Xi'an minutes on site: without wkhtmltopdf it must still load."""
         minutes = self._minutes()
         with self.without_wkhtmltopdf():
-            self.env["crm.sales.process.demo"]._sign_documents("crm.negotiation.minutes", minutes.ids, "马骏", self.rep.id)
+            self.env["crm.sales.process.demo"]._sign_documents(
+                "crm.negotiation.minutes", minutes.ids, "马骏", self.rep.id
+            )
         self.assertEqual((minutes.state, minutes.signed_by), ("signed", "马骏"))
         self.assertFalse(minutes.signed_pdf_id)
 

@@ -18,9 +18,11 @@ class CommentWizard(models.TransientModel):
         # what Validate and Reject would decide for this user now
         sequences = record._get_sequences_to_approve(self.env.user)
         decidable = record.review_ids.filtered(
-            lambda review: review.status == "pending"
-            and self.env.user in review.reviewer_ids
-            and (review.sequence in sequences or review.approve_sequence_bypass)
+            lambda review: (
+                review.status == "pending"
+                and self.env.user in review.reviewer_ids
+                and (review.sequence in sequences or review.approve_sequence_bypass)
+            )
         )
         if not self.review_ids or self.review_ids - decidable:
             raise AccessError(self.env._("You can only comment on the reviews you are asked to give."))
