@@ -1,11 +1,19 @@
 from . import crm_process_guard
+
 from . import crm_signed_document_mixin  # isort: skip (inherited by the documents below)
+
+# crm.lead by concern. Grading first: it brings the process-field guard and gives new leads their
+# answers, whose grade the gate (second) reads when a lead is created in a later stage.
+from . import crm_lead_grading  # isort: skip
+from . import crm_lead_gate  # isort: skip
 from . import (
     crm_customer_code_sequence,
     crm_grading_criterion,
     crm_grading_criterion_option,
-    crm_lead,
     crm_lead_checklist_line,
+    crm_lead_discovery,
+    crm_lead_documents,
+    crm_lead_first_contact,
     crm_lead_grading_line,
     crm_lead_need,
     crm_lead_stage_history,

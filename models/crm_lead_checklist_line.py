@@ -1,7 +1,7 @@
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
-from .crm_lead import CHECKLIST_EVIDENCE_DEPENDS
+from .crm_stage_checklist_item import CHECKLIST_EVIDENCE_DEPENDS, EVIDENCE_KINDS
 
 
 class CrmLeadChecklistLine(models.Model):
@@ -9,7 +9,10 @@ class CrmLeadChecklistLine(models.Model):
 
     _name = "crm.lead.checklist.line"
     _description = "Lead Checklist Line"
+    _inherit = ["crm.process.guard.mixin"]
     _order = "lead_id, stage_sequence, stage_id, sequence, id"
+    # who ticked a manual output and when: recorded by the tick itself
+    _process_fields = ("done_by_id", "done_date")
 
     lead_id = fields.Many2one("crm.lead", required=True, ondelete="cascade", index=True)
     item_id = fields.Many2one("crm.stage.checklist.item", required=True, ondelete="cascade", index=True)
@@ -28,6 +31,8 @@ class CrmLeadChecklistLine(models.Model):
     note = fields.Char()
     attachment_ids = fields.Many2many("ir.attachment", string="Documents")
     how_to_complete = fields.Char(string="How to complete", compute="_compute_how_to_complete")
+    # the lead method opening what completes the output, for the gate dialog's buttons
+    complete_action = fields.Char(compute="_compute_how_to_complete")
 
     _sql_constraints = [
         ("lead_item_uniq", "unique(lead_id, item_id)", "A lead has one checklist line per stage output."),
@@ -40,44 +45,16 @@ class CrmLeadChecklistLine(models.Model):
         *(f"lead_id.{name}" for name in CHECKLIST_EVIDENCE_DEPENDS),
     )
     def _compute_is_done(self):
-        _lines, done = self.lead_id._checklist_state()
+        _items, _lines, done = self.lead_id._checklist_state()
         for line in self:
-            line.is_done = line.id in done if line.id else line.manual_done
+            line.is_done = (line.lead_id.id, line.item_id.id) in done if line.id else line.manual_done
 
     @api.depends("evidence")
     def _compute_how_to_complete(self):
         hints = self.env["crm.stage.checklist.item"]._evidence_hints()
         for line in self:
             line.how_to_complete = hints.get(line.evidence, "")
-
-    # The lead action that completes an output, by evidence; the others are fields of the lead.
-    _COMPLETING_ACTIONS = {
-        "needs_confirmed": "action_open_needs",
-        "minutes_signed": "action_open_negotiation_minutes",
-        "solution_review": "action_view_solution_reviews",
-        "quotation": "action_view_sale_quotation",
-        "order_confirmed": "action_view_sale_quotation",
-    }
-
-    def action_complete(self):
-        """Open what completes this output: the needs, minutes, solution reviews or quotations
-        of the lead, or the lead itself for its own fields."""
-        self.ensure_one()
-        lead = self.lead_id
-        lead.check_access("write")
-        method = self._COMPLETING_ACTIONS.get(self.evidence)
-        if method == "action_view_solution_reviews" and not lead.solution_review_ids:
-            method = "action_request_solution_review"
-        if method:
-            return getattr(lead, method)()
-        return {
-            "type": "ir.actions.act_window",
-            "res_model": "crm.lead",
-            "res_id": lead.id,
-            "view_mode": "form",
-            "views": [(False, "form")],
-            "target": "current",
-        }
+            line.complete_action = line.evidence and EVIDENCE_KINDS[line.evidence].action
 
     def write(self, vals):
         if "manual_done" in vals:
@@ -89,9 +66,28 @@ class CrmLeadChecklistLine(models.Model):
                         item=evidence_lines[0].name,
                     )
                 )
-            vals = dict(
-                vals,
-                done_by_id=self.env.user.id if vals["manual_done"] else False,
-                done_date=fields.Datetime.now() if vals["manual_done"] else False,
-            )
         return super().write(vals)
+
+    def _process_fields_hint(self, field_names):
+        return self.env._("Tick the output: who ticked it and when are recorded then.")
+
+    def _process_prepare_vals(self, vals_list, creating):
+        """A tick records who ticked and when; untick clears them."""
+        return [
+            {
+                "done_by_id": self.env.user.id if vals["manual_done"] else False,
+                "done_date": fields.Datetime.now() if vals["manual_done"] else False,
+                **vals,
+            }
+            if "manual_done" in vals
+            else vals
+            for vals in vals_list
+        ]
+
+    def action_complete(self):
+        """Open what completes this output: the needs, minutes, solution reviews or quotations
+        of the lead, or the lead itself for its own fields."""
+        self.ensure_one()
+        lead = self.lead_id
+        lead.check_access("write")
+        return getattr(lead, EVIDENCE_KINDS[self.evidence].action or "action_open_lead_form")()

@@ -7,7 +7,10 @@ class CrmLeadGradingLine(models.Model):
 
     _name = "crm.lead.grading.line"
     _description = "Lead Grading Answer"
+    _inherit = ["crm.process.guard.mixin"]
     _order = "lead_id, criterion_sequence, criterion_id"
+    # the answer's points, kept up to date with the grading settings by crm.lead._regrade()
+    _process_fields = ("points",)
 
     lead_id = fields.Many2one("crm.lead", required=True, ondelete="cascade", index=True)
     criterion_id = fields.Many2one("crm.grading.criterion", required=True, ondelete="cascade", index=True)
@@ -64,3 +67,6 @@ class CrmLeadGradingLine(models.Model):
         res = super().write(vals)
         (leads | self.lead_id)._start_grade_cadence(old_grades)
         return res
+
+    def _process_fields_hint(self, field_names):
+        return self.env._("Choose an answer: its points come from the grading settings.")

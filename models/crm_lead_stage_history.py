@@ -1,6 +1,6 @@
 from odoo import fields, models
 
-from .crm_lead import GRADES
+from .crm_lead_grading import GRADES
 
 
 class CrmLeadStageHistory(models.Model):

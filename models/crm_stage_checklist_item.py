@@ -1,23 +1,177 @@
-from odoo import api, fields, models
+from collections import defaultdict
+from collections.abc import Callable
+from typing import NamedTuple
 
-EVIDENCE = [
-    ("manual", "Ticked by a user"),
-    ("attachment", "Document attached"),
-    ("source", "Source recorded"),
-    ("owner", "Salesperson assigned"),
-    ("grading", "Grading complete"),
-    ("first_contact", "First contact made"),
-    ("spin", "SPIN notes written"),
-    ("pain_points", "Pain points written"),
-    ("budget", "Budget range given"),
-    ("timeline", "Decision timeline given"),
-    ("stakeholders", "Decision maker in the decision chain"),
-    ("needs_confirmed", "Needs confirmed by the customer"),
-    ("quotation", "Quotation exists"),
-    ("order_confirmed", "Order confirmed"),
-    ("minutes_signed", "Negotiation minutes signed"),
-    ("solution_review", "Solution review approved"),
-]
+from odoo import api, fields, models
+from odoo.tools.translate import LazyGettext, LazyTranslate
+
+_lt = LazyTranslate(__name__)
+
+
+class EvidenceKind(NamedTuple):
+    """What makes a stage output done, declared once: a new kind is one entry of EVIDENCE_KINDS."""
+
+    label: str  # its name in the item's Evidence selection (translated with the selection)
+    hint: LazyGettext  # how a rep completes such an output
+    # check(env, lead_ids) -> done(lead, line): reads what the kind needs for every lead at once;
+    # done() is asked per lead (its values on screen) and its checklist line (empty if it has none yet)
+    check: Callable
+    depends: tuple = ()  # the lead fields check() reads, for the computes that show done outputs
+    action: str = ""  # the lead method opening what completes it ("" : completed where it is shown)
+    in_dialog: bool = False  # the gate dialog completes it with the lead's own fields
+
+
+def _on_line(field_name):
+    """Done on the lead's checklist line itself (ticked, documented)."""
+    return lambda env, lead_ids: lambda lead, line: bool(line[field_name])
+
+
+def _on_lead(done):
+    """Done from the lead's own fields."""
+    return lambda env, lead_ids: lambda lead, line: done(lead)
+
+
+def _written(*field_names):
+    return _on_lead(lambda lead: all((lead[name] or "").strip() for name in field_names))
+
+
+def _records(model, lead_field, domain, done, groupby=()):
+    """Done from the lead's ``model`` records matching ``domain``: ``done(values)`` gets the set of
+    ``groupby`` tuples the lead's records have (one query for all the leads)."""
+
+    def check(env, lead_ids):
+        found = defaultdict(set)
+        rows = env[model].sudo()._read_group([(lead_field, "in", lead_ids), *domain], [lead_field, *groupby])
+        for lead, *values in rows:
+            found[lead.id].add(tuple(values))
+        return lambda lead, line: done(found.get(lead._origin.id, set()))
+
+    return check
+
+
+EVIDENCE_KINDS = {
+    "manual": EvidenceKind("Ticked by a user", _lt("Tick it once it is done."), _on_line("manual_done")),
+    "attachment": EvidenceKind(
+        "Document attached", _lt("Attach the document to this output."), _on_line("attachment_ids")
+    ),
+    "source": EvidenceKind(
+        "Source recorded",
+        _lt("Choose where the lead comes from (Source)."),
+        _on_lead(lambda lead: bool(lead.source_id)),
+        depends=("source_id",),
+        in_dialog=True,
+    ),
+    "owner": EvidenceKind(
+        "Salesperson assigned",
+        _lt("Assign a salesperson to the lead."),
+        _on_lead(lambda lead: bool(lead.user_id)),
+        depends=("user_id",),
+        in_dialog=True,
+    ),
+    "grading": EvidenceKind(
+        "Grading complete",
+        _lt("Answer every question of the lead's Grading tab."),
+        _on_lead(lambda lead: lead.grading_complete),
+        depends=("grading_complete",),
+        action="action_open_lead_form",
+    ),
+    "first_contact": EvidenceKind(
+        "First contact made",
+        _lt(
+            "Done when a call, meeting or email activity is marked done or a message is sent to the customer; "
+            "if you reached him another way, log the first contact."
+        ),
+        _on_lead(lambda lead: bool(lead.first_contact_date)),
+        depends=("first_contact_date",),
+        in_dialog=True,
+    ),
+    "spin": EvidenceKind(
+        "SPIN notes written",
+        _lt("Write the four SPIN notes (situation, problem, implication, need-payoff) in Discovery."),
+        _written("spin_situation", "spin_problem", "spin_implication", "spin_need_payoff"),
+        depends=("spin_situation", "spin_problem", "spin_implication", "spin_need_payoff"),
+        in_dialog=True,
+    ),
+    "pain_points": EvidenceKind(
+        "Pain points written",
+        _lt("Write the customer's pain points in Discovery."),
+        _written("pain_points"),
+        depends=("pain_points",),
+        in_dialog=True,
+    ),
+    "budget": EvidenceKind(
+        "Budget range given",
+        _lt("Give the customer's budget range in Discovery."),
+        _on_lead(lambda lead: lead.budget_max > 0),
+        depends=("budget_max",),
+        in_dialog=True,
+    ),
+    "timeline": EvidenceKind(
+        "Decision timeline given",
+        _lt("Write when the customer decides and wants to go live (Timeline, in Discovery)."),
+        _written("decision_timeline"),
+        depends=("decision_timeline",),
+        in_dialog=True,
+    ),
+    "stakeholders": EvidenceKind(
+        "Decision maker in the decision chain",
+        _lt("Add the decision maker to the lead's Decision Chain."),
+        _records("crm.lead.stakeholder", "lead_id", [("role", "=", "decision_maker")], bool),
+        depends=("stakeholder_ids.role",),
+        action="action_open_lead_form",
+    ),
+    "needs_confirmed": EvidenceKind(
+        "Needs confirmed by the customer",
+        _lt(
+            "Have the customer confirm every need: sign a needs confirmation list, or confirm each need by "
+            "email or in a meeting."
+        ),
+        _records(
+            "crm.lead.need",
+            "lead_id",
+            [("state", "!=", "cancelled")],
+            lambda states: ("confirmed",) in states and ("draft",) not in states,
+            groupby=("state",),
+        ),
+        depends=("need_ids.state",),
+        action="action_open_needs",
+    ),
+    "quotation": EvidenceKind(
+        "Quotation exists",
+        _lt("Create a quotation for this opportunity."),
+        _records(
+            "sale.order",
+            "opportunity_id",
+            [("state", "in", ("draft", "sent", "sale"))],
+            bool,
+        ),
+        depends=("order_ids.state",),
+        action="action_view_sale_quotation",
+    ),
+    "order_confirmed": EvidenceKind(
+        "Order confirmed",
+        _lt("Confirm the quotation of this opportunity."),
+        _records("sale.order", "opportunity_id", [("state", "=", "sale")], bool),
+        depends=("order_ids.state",),
+        action="action_view_sale_quotation",
+    ),
+    "minutes_signed": EvidenceKind(
+        "Negotiation minutes signed",
+        _lt("Have the customer sign the negotiation minutes (portal link or on site)."),
+        _records("crm.negotiation.minutes", "lead_id", [("state", "=", "signed")], bool),
+        depends=("negotiation_minutes_ids.state",),
+        action="action_open_negotiation_minutes",
+    ),
+    "solution_review": EvidenceKind(
+        "Solution review approved",
+        _lt("Submit the solution review and have legal, commercial and technical approve it."),
+        _records("crm.solution.review", "lead_id", [("state", "=", "approved")], bool),
+        depends=("solution_review_ids.state",),
+        action="action_open_or_request_solution_review",
+    ),
+}
+# Lead fields the evidence-backed checklist outputs look at.
+CHECKLIST_EVIDENCE_DEPENDS = tuple(dict.fromkeys(name for kind in EVIDENCE_KINDS.values() for name in kind.depends))
 
 
 class CrmStageChecklistItem(models.Model):
@@ -25,6 +179,7 @@ class CrmStageChecklistItem(models.Model):
 
     Evidence-backed items are done when the evidence exists on the lead; manual
     and attachment items are ticked or documented on the lead's checklist line.
+    The kinds of evidence are declared in EVIDENCE_KINDS.
     """
 
     _name = "crm.stage.checklist.item"
@@ -35,38 +190,16 @@ class CrmStageChecklistItem(models.Model):
     name = fields.Char(required=True, translate=True)
     sequence = fields.Integer(default=10)
     required = fields.Boolean(default=True, help="The lead cannot leave the stage forward before this is done.")
-    evidence = fields.Selection(EVIDENCE, required=True, default="manual")
+    evidence = fields.Selection(
+        [(key, kind.label) for key, kind in EVIDENCE_KINDS.items()], required=True, default="manual"
+    )
     guidance = fields.Text(translate=True, help="How to produce this output, shown to the rep.")
     active = fields.Boolean(default=True)
 
     @api.model
     def _evidence_hints(self):
         """{evidence: how a rep completes an output of that kind}, in the user's language."""
-        _ = self.env._
-        return {
-            "manual": _("Tick it once it is done."),
-            "attachment": _("Attach the document to this output."),
-            "source": _("Choose where the lead comes from (Source)."),
-            "owner": _("Assign a salesperson to the lead."),
-            "grading": _("Answer every question of the lead's Grading tab."),
-            "first_contact": _(
-                "Done when a call, meeting or email activity is marked done or a message is sent to the customer; "
-                "if you reached him another way, log the first contact."
-            ),
-            "spin": _("Write the four SPIN notes (situation, problem, implication, need-payoff) in Discovery."),
-            "pain_points": _("Write the customer's pain points in Discovery."),
-            "budget": _("Give the customer's budget range in Discovery."),
-            "timeline": _("Write when the customer decides and wants to go live (Timeline, in Discovery)."),
-            "stakeholders": _("Add the decision maker to the lead's Decision Chain."),
-            "needs_confirmed": _(
-                "Have the customer confirm every need: sign a needs confirmation list, or confirm each need by "
-                "email or in a meeting."
-            ),
-            "quotation": _("Create a quotation for this opportunity."),
-            "order_confirmed": _("Confirm the quotation of this opportunity."),
-            "minutes_signed": _("Have the customer sign the negotiation minutes (portal link or on site)."),
-            "solution_review": _("Submit the solution review and have legal, commercial and technical approve it."),
-        }
+        return {key: self.env._(kind.hint) for key, kind in EVIDENCE_KINDS.items()}
 
     @api.model
     def _switch_standard_outputs(self, evidence_by_xmlid):

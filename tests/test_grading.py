@@ -1,6 +1,6 @@
 from psycopg2 import IntegrityError
 
-from odoo.addons.crm_sales_process.models.crm_lead import StageGateBypass
+from odoo.addons.crm_sales_process.models.crm_lead_gate import StageGateBypass
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import tagged
 from odoo.tools import mute_logger

@@ -5,7 +5,7 @@ from odoo import Command
 from odoo.exceptions import AccessError, RedirectWarning, UserError, ValidationError
 from odoo.tests import Form, HttpCase, new_test_user, tagged
 
-from ..models.crm_lead import StageGateBypass
+from ..models.crm_lead_gate import StageGateBypass
 from .common import CrmSalesProcessCase, signature_png
 
 

@@ -1,7 +1,8 @@
 from datetime import timedelta
 
 from odoo import Command, fields
-from odoo.addons.crm_sales_process.models.crm_lead import StageGateBypass
+from odoo.addons.crm_sales_process.models.crm_lead_gate import StageGateBypass
+from odoo.addons.crm_sales_process.models.crm_stage_checklist_item import EVIDENCE_KINDS
 from odoo.exceptions import AccessError, RedirectWarning, UserError
 from odoo.tests import Form, tagged
 
@@ -415,3 +416,73 @@ class TestStageGate(CrmSalesProcessCase):
         self.assertEqual(lead.checklist_progress, 100, "Only the outputs still asked for count.")
         lead.with_user(self.rep).write({"stage_id": self.stage["discovery"].id})
         self.assertEqual(lead.stage_id, self.stage["discovery"])
+
+    def test_another_teams_stage_is_refused_as_target(self):
+        north = self.env["crm.team"].create({"name": "North China", "company_id": self.company.id})
+        north_won = self.env["crm.stage"].create({"name": "North: signed", "sequence": 4, "team_id": north.id})
+        lead = self._ready_lead()
+        with self.assertRaises(UserError) as caught:
+            lead.with_user(self.rep).write({"stage_id": north_won.id})
+        self.assertIn("North China", str(caught.exception))
+        self.assertEqual(lead.stage_id, self.stage["lead"])
+        with self.assertRaises(UserError):
+            self._create_lead(stage_id=north_won.id)
+
+    def test_a_lead_changing_team_moves_in_its_new_pipeline(self):
+        north = self.env["crm.team"].create({"name": "North China", "company_id": self.company.id})
+        north_qualified = self.env["crm.stage"].create({"name": "North: qualified", "sequence": 1, "team_id": north.id})
+        lead = self._ready_lead()
+        lead.with_user(self.rep).write({"team_id": north.id, "stage_id": north_qualified.id})
+        self.assertEqual((lead.team_id, lead.stage_id), (north, north_qualified))
+
+    def test_an_output_added_after_the_lead_is_required(self):
+        lead = self._ready_lead()
+        item = self.env["crm.stage.checklist.item"].create(
+            {"stage_id": self.stage["lead"].id, "name": "Credit check", "evidence": "manual", "active": False}
+        )
+        item.active = True
+        self.assertNotIn(item, lead.checklist_line_ids.item_id, "No line yet: the lead predates the output.")
+        self.assertEqual(lead.checklist_progress, 80, "4 of the 5 outputs of Lead acquisition.")
+        with self.assertRaises(RedirectWarning) as caught:
+            lead.with_user(self.rep).write({"stage_id": self.stage["discovery"].id})
+        self.assertIn("Credit check", str(caught.exception))
+        form = Form(
+            self.env["crm.lead.stage.gate"]
+            .with_user(self.rep)
+            .with_context(default_lead_id=lead.id, default_stage_id=self.stage["discovery"].id)
+        )
+        self.assertEqual([line.name for line in form.line_ids], ["Credit check"], "The dialog offers to tick it.")
+        wizard = form.save()
+        wizard.write({"line_ids": [Command.update(wizard.line_ids.id, {"manual_done": True})]})
+        wizard.action_retry()
+        self.assertEqual(lead.stage_id, self.stage["discovery"])
+
+    def test_won_or_lost_from_an_archived_stage(self):
+        """Core lead scoring looks stages up among the active ones: it must not crash on a lead
+        leaving an archived stage."""
+        old = self.env["crm.stage"].create({"name": "Old qualified", "sequence": 2})
+        leads = self._ready_lead() | self._ready_lead()
+        leads.with_context(crm_stage_gate_bypass=StageGateBypass("migration", "test")).write({"stage_id": old.id})
+        old.active = False
+        won, lost = leads
+        won.probability = 0
+        won.with_context(crm_stage_gate_bypass=StageGateBypass("override", "Signed at the fair")).write(
+            {"stage_id": self.stage["contract"].id}
+        )
+        self.assertEqual((won.stage_id, won.probability), (self.stage["contract"], 100))
+        lost.with_user(self.rep).action_set_lost()
+        self.assertFalse(lost.active)
+
+    def test_evidence_kinds_are_declared_once(self):
+        """The selection, the hints, the dialog and the buttons all read EVIDENCE_KINDS."""
+        kinds = set(EVIDENCE_KINDS)
+        self.assertEqual(
+            {key for key, _label in self.env["crm.stage.checklist.item"]._fields["evidence"].selection}, kinds
+        )
+        for key, kind in EVIDENCE_KINDS.items():
+            with self.subTest(kind=key):
+                self.assertTrue(str(kind.hint))
+                if kind.action:
+                    self.assertTrue(callable(getattr(self.env["crm.lead"], kind.action)), kind.action)
+                for name in kind.depends:
+                    self.assertIn(name.split(".")[0], self.env["crm.lead"]._fields)

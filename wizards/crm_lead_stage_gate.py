@@ -1,10 +1,8 @@
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
 
-from ..models.crm_lead import StageGateBypass
-
-# Outputs the dialog completes itself: the lead's fields it shows, and the first contact it logs.
-COMPLETED_IN_DIALOG = frozenset({"source", "owner", "spin", "pain_points", "budget", "timeline", "first_contact"})
+from ..models.crm_lead_gate import StageGateBypass
+from ..models.crm_stage_checklist_item import EVIDENCE_KINDS
 
 
 class CrmLeadStageGate(models.TransientModel):
@@ -46,7 +44,8 @@ class CrmLeadStageGate(models.TransientModel):
     @api.depends("line_ids")
     def _compute_missing_evidence(self):
         for gate in self:
-            kinds = {line.evidence for line in gate.line_ids if line.evidence in COMPLETED_IN_DIALOG}
+            # the outputs the dialog completes itself: the lead's fields it shows, the first contact it logs
+            kinds = {line.evidence for line in gate.line_ids if EVIDENCE_KINDS[line.evidence].in_dialog}
             gate.missing_evidence = f",{','.join(sorted(kinds))}," if kinds else ""
 
     # depends on the lead so that the web client's onchange of a new dialog computes it

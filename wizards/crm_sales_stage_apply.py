@@ -1,7 +1,7 @@
 from odoo import api, fields, models
 from odoo.exceptions import AccessError
 
-from ..models.crm_lead import StageGateBypass
+from ..models.crm_lead_gate import StageGateBypass
 
 
 class CrmSalesStageApply(models.TransientModel):

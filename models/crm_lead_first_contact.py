@@ -1,0 +1,165 @@
+"""The first-contact SLA of leads: the deadline their grade gives, the first contact the
+process records (a done call, meeting or email activity, a message to the customer, or
+the rep's "Log first contact"), lateness, and the escalation of overdue A leads to the
+team leader (cron).
+"""
+
+import logging
+from datetime import timedelta
+
+from odoo import api, fields, models
+from odoo.exceptions import UserError
+from odoo.osv import expression
+
+_logger = logging.getLogger(__name__)
+
+FIRST_CONTACT_STATES = {"pending": "Pending", "on_time": "On time", "late": "Late", "overdue": "Overdue"}
+FIRST_CONTACT_FIELDS = frozenset(
+    {"first_contact_deadline", "first_contact_date", "first_contact_late", "first_contact_escalated"}
+)
+
+
+class CrmLead(models.Model):
+    """Leads contacted within the hours their grade allows."""
+
+    _inherit = "crm.lead"
+    # the deadline follows the grade, the date is recorded by the process, the escalation by the cron
+    _process_fields = tuple(FIRST_CONTACT_FIELDS)
+
+    first_contact_deadline = fields.Datetime(
+        compute="_compute_first_contact_deadline",
+        store=True,
+        copy=False,
+        help="Assignment (or creation) plus the hours the company allows for the lead's grade.",
+    )
+    first_contact_date = fields.Datetime(copy=False, tracking=True, readonly=True)
+    first_contact_late = fields.Boolean(compute="_compute_first_contact_late", store=True, copy=False)
+    first_contact_state = fields.Selection(
+        list(FIRST_CONTACT_STATES.items()),
+        compute="_compute_first_contact_state",
+        search="_search_first_contact_state",
+    )
+    first_contact_escalated = fields.Boolean(copy=False, readonly=True)
+
+    @api.depends("create_date", "date_open", "grade")
+    def _compute_first_contact_deadline(self):
+        for lead in self:
+            if not lead.grade:
+                lead.first_contact_deadline = False
+                continue
+            start = max(filter(None, [lead.create_date, lead.date_open]), default=fields.Datetime.now())
+            company = lead.company_id or self.env.company
+            hours = company[f"first_contact_hours_{lead.grade}"]
+            lead.first_contact_deadline = start + timedelta(hours=hours)
+
+    @api.depends("first_contact_date", "first_contact_deadline")
+    def _compute_first_contact_late(self):
+        for lead in self:
+            lead.first_contact_late = bool(
+                lead.first_contact_date
+                and lead.first_contact_deadline
+                and lead.first_contact_date > lead.first_contact_deadline
+            )
+
+    @api.depends("first_contact_date", "first_contact_late", "first_contact_deadline")
+    def _compute_first_contact_state(self):
+        now = fields.Datetime.now()
+        for lead in self:
+            if lead.first_contact_date:
+                lead.first_contact_state = "late" if lead.first_contact_late else "on_time"
+            elif lead.first_contact_deadline and lead.first_contact_deadline < now:
+                lead.first_contact_state = "overdue"
+            else:
+                lead.first_contact_state = "pending"
+
+    def _search_first_contact_state(self, operator, value):
+        if operator not in ("=", "!=", "in", "not in"):
+            raise UserError(self.env._("The first-contact state can only be searched for equality."))
+        values = {value} if isinstance(value, str) else set(value or [])
+        if operator in ("!=", "not in"):
+            values = set(FIRST_CONTACT_STATES) - values
+        now = fields.Datetime.now()
+        state_domains = {
+            "pending": [
+                ("first_contact_date", "=", False),
+                "|",
+                ("first_contact_deadline", "=", False),
+                ("first_contact_deadline", ">=", now),
+            ],
+            "overdue": [("first_contact_date", "=", False), ("first_contact_deadline", "<", now)],
+            "on_time": [("first_contact_date", "!=", False), ("first_contact_late", "=", False)],
+            "late": [("first_contact_date", "!=", False), ("first_contact_late", "=", True)],
+        }
+        return expression.OR([state_domains[state] for state in values if state in state_domains] or [[(0, "=", 1)]])
+
+    def _process_fields_hint(self, field_names):
+        if field_names & FIRST_CONTACT_FIELDS:
+            return self.env._(
+                "The first contact is recorded when a call, meeting or email activity is marked done or a message "
+                "is sent to the customer; if you reached him another way, log the first contact on the lead."
+            )
+        return super()._process_fields_hint(field_names)
+
+    def action_log_first_contact(self):
+        """Record that the rep reached the customer now (a visit, a call from a mobile…)."""
+        self.check_access("write")
+        leads = self.filtered(lambda lead: not lead.first_contact_date)
+        if not leads:
+            raise UserError(self.env._("The first contact of this lead is already recorded."))
+        leads._process().write({"first_contact_date": fields.Datetime.now()})
+        return True
+
+    def _message_post_after_hook(self, message, msg_vals):
+        if not self.first_contact_date and self._is_customer_contact_message(message):
+            # the author may follow the lead without the right to edit it
+            self.sudo().first_contact_date = message.date or fields.Datetime.now()
+        return super()._message_post_after_hook(message, msg_vals)
+
+    def _is_customer_contact_message(self, message):
+        """A done call/meeting/email activity, or a message sent to the customer."""
+        if message.mail_activity_type_id:
+            return message.mail_activity_type_id.counts_as_first_contact
+        if message.message_type not in ("comment", "email_outgoing"):
+            return False
+        if message.subtype_id != self.env.ref("mail.mt_comment"):
+            return False
+        if not message.author_id.user_ids.filtered(lambda user: not user.share):
+            return False
+        internal_partners = message.partner_ids.user_ids.filtered(lambda user: not user.share).partner_id
+        return bool(message.partner_ids - internal_partners)
+
+    @api.model
+    def _cron_escalate_overdue_first_contact(self):
+        """Give the team leader one activity for each A lead whose first contact is overdue."""
+        leads = self.search(
+            [
+                ("grade", "=", "a"),
+                ("first_contact_state", "=", "overdue"),
+                ("first_contact_escalated", "=", False),
+                ("probability", "<", 100),
+                ("team_id.user_id", "!=", False),
+            ]
+        )
+        escalated = self.browse()
+        for lead in leads:
+            leader = lead.team_id.user_id
+            if not lead.with_user(leader).has_access("read"):
+                continue
+            # the leader reads it: in his language and time zone
+            env = self.with_context(lang=leader.lang).env
+            lead.activity_schedule(
+                "crm_sales_process.mail_activity_type_first_contact_overdue",
+                user_id=leader.id,
+                note=env._(
+                    "The first contact of this A lead was due on %(deadline)s and nobody reached the customer yet "
+                    "(owner: %(owner)s).",
+                    deadline=lead.company_id.with_env(env)._local_datetime_str(
+                        lead.first_contact_deadline, tz=leader.tz
+                    ),
+                    owner=lead.user_id.name or env._("unassigned"),
+                ),
+            )
+            escalated |= lead
+        escalated._process().write({"first_contact_escalated": True})
+        _logger.info("First-contact escalation: %s overdue A lead(s) escalated", len(escalated))
+        return escalated

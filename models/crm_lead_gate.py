@@ -1,0 +1,365 @@
+"""The stage gate of leads: each stage's outputs (the checklist, its state and progress), the
+gate that refuses a forward move past stages whose required outputs are missing, whatever
+the path (create with a stage or a column's default, write, import, won), the stage
+history, and the reminders of stalled leads (cron).
+
+The gate reads the stage order of the lead's pipeline (its team's stages and the shared
+ones): no stage, an archived or another team's stage counts as the start of the pipeline;
+archived stages and other teams' stages are refused as targets. The outputs required are
+the stage's active outputs, whether or not the lead has a checklist line for them yet; how
+each kind of output is proven is declared in EVIDENCE_KINDS (crm_stage_checklist_item.py).
+"""
+
+import logging
+from contextlib import nullcontext
+from datetime import timedelta
+
+from odoo import api, fields, models
+from odoo.exceptions import RedirectWarning, UserError
+from odoo.tools import SQL
+
+from .crm_stage_checklist_item import CHECKLIST_EVIDENCE_DEPENDS, EVIDENCE_KINDS
+
+_logger = logging.getLogger(__name__)
+
+
+class StageGateBypass:
+    """Lets trusted server code move leads past the gate (manager override, stage
+    migration). A context value of this class cannot come from RPC, which only
+    carries JSON: that is what makes overrides unforgeable."""
+
+    __slots__ = ("kind", "reason")
+
+    def __init__(self, kind, reason):
+        self.kind = kind
+        self.reason = reason
+
+
+class CrmLead(models.Model):
+    """Leads move forward only with the outputs of the stages they pass."""
+
+    _inherit = "crm.lead"
+    # one reminder per stage a lead stalls in, recorded by the cron
+    _process_fields = ("stalled_reminded_stage_id",)
+
+    checklist_line_ids = fields.One2many(
+        "crm.lead.checklist.line", "lead_id", string="Checklist", domain=[("item_id.active", "=", True)]
+    )
+    checklist_progress = fields.Integer(
+        compute="_compute_checklist_progress", help="Share of the current stage's required outputs that are done."
+    )
+    stage_history_ids = fields.One2many("crm.lead.stage.history", "lead_id", string="Stage history")
+    is_stalled = fields.Boolean(
+        string="Stalled",
+        compute="_compute_is_stalled",
+        search="_search_is_stalled",
+        help="The lead stayed longer in its stage than the stage allows.",
+    )
+    stalled_reminded_stage_id = fields.Many2one("crm.stage", copy=False, readonly=True)
+
+    @api.depends(
+        "stage_id",
+        "checklist_line_ids.manual_done",
+        "checklist_line_ids.attachment_ids",
+        *CHECKLIST_EVIDENCE_DEPENDS,
+    )
+    def _compute_checklist_progress(self):
+        items, _lines, done = self._checklist_state()
+        for lead in self:
+            key = lead._origin.id or lead.id
+            required = [item for item in items if item.stage_id == lead.stage_id and item.required]
+            finished = sum((key, item.id) in done for item in required)
+            lead.checklist_progress = round(100 * finished / len(required)) if required else 100
+
+    @api.depends("stage_id.max_days", "date_last_stage_update")
+    def _compute_is_stalled(self):
+        now = fields.Datetime.now()
+        for lead in self:
+            max_days = lead.stage_id.max_days
+            lead.is_stalled = bool(
+                max_days
+                and lead.active
+                and lead.date_last_stage_update
+                and lead.date_last_stage_update < now - timedelta(days=max_days)
+            )
+
+    def _search_is_stalled(self, operator, value):
+        if operator not in ("=", "!=") or not isinstance(value, bool):
+            raise UserError(self.env._("Search stalled leads with “is set” or “is not set”."))
+        self.env["crm.lead"].flush_model(["stage_id", "date_last_stage_update"])
+        self.env["crm.stage"].flush_model(["max_days"])
+        query = SQL(
+            "SELECT lead.id FROM crm_lead lead JOIN crm_stage stage ON stage.id = lead.stage_id "
+            "WHERE stage.max_days > 0 AND lead.date_last_stage_update < %s - make_interval(days => stage.max_days)",
+            fields.Datetime.now(),
+        )
+        self.env.cr.execute(query)
+        stalled_ids = [row[0] for row in self.env.cr.fetchall()]
+        positive = (operator == "=") == value
+        return [("id", "in" if positive else "not in", stalled_ids)]
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        # a lead created directly in a later stage (in the values, or as a default of the
+        # context: the kanban's quick create in a column) must have earned it; the savepoint
+        # undoes the creation when it has not
+        gated = (
+            any(vals.get("stage_id") for vals in vals_list) or self.env.context.get("default_stage_id")
+        ) and not isinstance(self.env.context.get("crm_stage_gate_bypass"), StageGateBypass)
+        with self.env.cr.savepoint() if gated else nullcontext():
+            leads = super().create(vals_list)
+            leads._ensure_checklist_lines()
+            if gated:
+                for stage in leads.stage_id:
+                    leads.filtered(lambda lead, s=stage: lead.stage_id == s)._check_stage_gate(stage, from_start=True)
+        leads._record_stage_moves({lead: (self.env["crm.stage"], False) for lead in leads if lead.stage_id})
+        return leads
+
+    def write(self, vals):
+        moves, bypass = {}, None
+        if vals.get("stage_id"):
+            target = self.env["crm.stage"].browse(vals["stage_id"])
+            bypass = self.env.context.get("crm_stage_gate_bypass")
+            if not isinstance(bypass, StageGateBypass):
+                bypass = None
+                # a lead changing team in the same write moves in its new team's pipeline
+                team = self.env["crm.team"].browse(vals["team_id"]) if "team_id" in vals else None
+                self._check_stage_gate(target, team=team)
+            moves = {lead: (lead.stage_id, lead.date_last_stage_update) for lead in self if lead.stage_id != target}
+        res = super().write(vals)
+        if moves:
+            self.browse([lead.id for lead in moves])._record_stage_moves(moves, bypass)
+        return res
+
+    def action_open_checklist(self):
+        """The lead's stage outputs, grouped by stage, to tick or document."""
+        self.ensure_one()
+        self._ensure_checklist_lines()
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Checklist: %(lead)s", lead=self.name),
+            "res_model": "crm.lead.checklist.line",
+            "view_mode": "list",
+            "domain": [("lead_id", "=", self.id), ("item_id.active", "=", True)],
+            "context": {"default_lead_id": self.id, "search_default_groupby_stage": 1},
+        }
+
+    def action_open_lead_form(self):
+        """The lead's own form: outputs completed on its tabs (grading answers, decision chain)."""
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": "crm.lead",
+            "res_id": self.id,
+            "view_mode": "form",
+            "views": [(False, "form")],
+            "target": "current",
+        }
+
+    def action_mark_invalid(self):
+        """Open the core lost wizard with the "Invalid lead" reason selected."""
+        action = self.env["ir.actions.act_window"]._for_xml_id("crm.crm_lead_lost_action")
+        action["context"] = {
+            "dialog_size": "medium",
+            "default_lead_ids": self.ids,
+            "default_lost_reason_id": self.env.ref("crm_sales_process.crm_lost_reason_invalid_lead").id,
+        }
+        return action
+
+    # ------------------------------------------------------------------
+    # Stage checklists and the gate
+    # ------------------------------------------------------------------
+
+    def _checklist_state(self):
+        """The active stage outputs, the leads' checklist lines and which outputs each lead
+        has done: one query for the outputs, one for the lines, one per kind of document
+        their evidence needs.
+
+        An output the lead has no line for yet (added after it) is done only by evidence.
+        Evidence read from the lead itself (source, SPIN notes, budget…) is read on the
+        records of ``self``: in a form with unsaved changes these are the values on screen,
+        so the progress shown is the one the lead will have once saved.
+
+        Returns (items, {(lead id, item id): line}, {(lead id, item id) of the done outputs}),
+        saved ids as lead ids.
+        """
+        leads = {lead._origin.id or lead.id: lead for lead in self}
+        saved_ids = [lead_id for lead_id in leads if isinstance(lead_id, int)]
+        # an archived output is no longer asked for: it neither blocks the gate nor counts in the progress
+        items = self.env["crm.stage.checklist.item"].sudo().search([])
+        Line = self.env["crm.lead.checklist.line"].sudo()
+        lines = {
+            (line.lead_id.id, line.item_id.id): line
+            for line in Line.search([("lead_id", "in", saved_ids), ("item_id", "in", items.ids)])
+        }
+        checks = {kind: EVIDENCE_KINDS[kind].check(self.env, saved_ids) for kind in set(items.mapped("evidence"))}
+        done = {
+            (lead_id, item.id)
+            for lead_id, lead in leads.items()
+            for item in items
+            if checks[item.evidence](lead, lines.get((lead_id, item.id), Line))
+        }
+        return items, lines, done
+
+    def _ensure_checklist_lines(self):
+        """Create the checklist lines of every active stage output the leads lack."""
+        items = self.env["crm.stage.checklist.item"].sudo().search([])
+        self._ensure_lines("crm.lead.checklist.line", "item_id", items, lambda lead, item: True)
+
+    def _gate_missing(self, target_stage, from_start=False, team=None):
+        """{lead: checklist lines missing to move forward to ``target_stage``}.
+
+        ``from_start``: the leads are new, they start where the pipeline puts new leads;
+        ``team``: the team whose pipeline the leads move in (default: their own).
+        The lines of outputs added after a lead was created are created first.
+        """
+        if not target_stage:
+            return {}
+        items, lines, done = self._checklist_state()
+        required = {}
+        for item in items.filtered("required"):
+            required.setdefault(item.stage_id.id, []).append(item)
+        pipelines, lacking = {}, {}
+        for lead in self:
+            lead_team = lead.team_id if team is None else team
+            if lead_team not in pipelines:
+                pipeline = self.env["crm.stage"]._pipeline_for(lead_team)
+                # a new lead starts where the pipeline puts new leads
+                first = from_start and self._stage_find(team_id=lead_team.id, domain=[("fold", "=", False)])
+                pipelines[lead_team] = (pipeline, {stage.id: index for index, stage in enumerate(pipeline)}, first)
+            pipeline, order, first = pipelines[lead_team]
+            current = first if from_start else lead.stage_id
+            if target_stage.id not in order:
+                continue  # another team's stage: refused before (_check_stage_gate)
+            # no stage, an archived one or another team's: the lead starts from the beginning
+            start = order.get(current.id, 0)
+            if order[target_stage.id] <= start and current.id in order:
+                continue  # moving back (or staying) is free
+            items_lacking = [
+                item
+                for stage in pipeline[start : order[target_stage.id]]
+                for item in required.get(stage.id, [])
+                if (lead.id, item.id) not in done
+            ]
+            if items_lacking:
+                lacking[lead] = items_lacking
+        without_line = self.browse(
+            [lead.id for lead, lead_items in lacking.items() if any((lead.id, i.id) not in lines for i in lead_items)]
+        )
+        if without_line:
+            without_line._ensure_checklist_lines()
+            created = self.env["crm.lead.checklist.line"].sudo().search([("lead_id", "in", without_line.ids)])
+            lines.update({(line.lead_id.id, line.item_id.id): line for line in created})
+        return {lead: [lines[lead.id, item.id] for item in lead_items] for lead, lead_items in lacking.items()}
+
+    def _check_stage_gate(self, target_stage, from_start=False, team=None):
+        """Refuse a move into an archived or another team's stage, and a forward move past
+        stages whose required outputs are missing."""
+        if not target_stage:
+            return
+        if not target_stage.active:
+            raise UserError(
+                self.env._("“%(stage)s” is an archived stage: leads cannot be moved into it.", stage=target_stage.name)
+            )
+        outsiders = self.filtered(
+            lambda lead: target_stage.team_id and target_stage.team_id != (lead.team_id if team is None else team)
+        )
+        if outsiders:
+            raise UserError(
+                self.env._(
+                    "“%(stage)s” is a stage of the %(team)s pipeline, and %(leads)s are not leads of that team: "
+                    "move them within their own team's pipeline, or change their sales team first.",
+                    stage=target_stage.name,
+                    team=target_stage.team_id.name,
+                    leads=", ".join(outsiders.mapped("display_name")),
+                )
+            )
+        missing = self._gate_missing(target_stage, from_start=from_start, team=team)
+        if not missing:
+            return
+        details = "\n".join(
+            self.env._(
+                "• %(lead)s: %(items)s",
+                lead=lead.display_name,
+                items=", ".join(f"{line.item_id.stage_id.name} / {line.item_id.name}" for line in lines),
+            )
+            for lead, lines in missing.items()
+        )
+        message = self.env._(
+            "These leads cannot move to “%(stage)s” before their stage outputs are done:\n%(details)s\n"
+            "Complete the checklist, or ask a sales manager to override.",
+            stage=target_stage.name,
+            details=details,
+        )
+        if len(self) == 1 and not from_start:
+            action = self.env["ir.actions.act_window"]._for_xml_id("crm_sales_process.crm_lead_stage_gate_action")
+            action["context"] = {"default_lead_id": self.id, "default_stage_id": target_stage.id}
+            raise RedirectWarning(message, action, self.env._("Open the checklist"))
+        raise UserError(message)
+
+    def _record_stage_moves(self, moves, bypass=None):
+        """One history row per stage change; overrides are also said in the chatter.
+
+        ``moves``: {lead: (previous stage, date it entered that stage)}.
+        """
+        now = fields.Datetime.now()
+        vals_list = []
+        for lead, (stage_from, entered) in moves.items():
+            vals_list.append(
+                {
+                    "lead_id": lead.id,
+                    "stage_from_id": stage_from.id,
+                    "stage_to_id": lead.stage_id.id,
+                    "user_id": self.env.uid,
+                    "date": now,
+                    "days_in_stage": (now - entered).total_seconds() / 86400 if entered else 0.0,
+                    "grading_score": lead.grading_score,
+                    "grade": lead.grade,
+                    "is_override": bool(bypass and bypass.kind == "override"),
+                    "is_migration": bool(bypass and bypass.kind == "migration"),
+                    "override_reason": bypass.reason if bypass else False,
+                }
+            )
+        self.env["crm.lead.stage.history"].sudo().create(vals_list)
+        # a stage move (not the first stage of a new lead) is progress with the customer
+        self.browse(
+            [lead.id for lead, (stage_from, _entered) in moves.items() if stage_from]
+        ).partner_id._mark_customer_progress()
+        if bypass and bypass.kind == "override":
+            for lead, (stage_from, _entered) in moves.items():
+                lead.message_post(
+                    body=self.env._(
+                        "Moved from “%(origin)s” to “%(target)s” by a manager's override: %(reason)s",
+                        origin=stage_from.name,
+                        target=lead.stage_id.name,
+                        reason=bypass.reason,
+                    ),
+                    subtype_xmlid="mail.mt_note",
+                )
+
+    def _pls_prepare_frequencies(self, lead_values, leads_pls_fields, target_state=None):
+        # core lead scoring reads the stage sequences of the active stages only: a lead won or
+        # lost from an archived stage (the standard-stages wizard archives the old ones) crashed it
+        return super(CrmLead, self.with_context(active_test=False))._pls_prepare_frequencies(
+            lead_values, leads_pls_fields, target_state=target_state
+        )
+
+    @api.model
+    def _cron_remind_stalled_leads(self):
+        """Give the owner of each stalled lead one reminder per stage it stalls in."""
+        leads = self.search([("is_stalled", "=", True), ("user_id", "!=", False), ("probability", "<", 100)])
+        leads = leads.filtered(lambda lead: lead.stalled_reminded_stage_id != lead.stage_id)
+        for lead in leads:
+            lead.activity_schedule(
+                "mail.mail_activity_data_todo",
+                user_id=lead.user_id.id,
+                summary=self.env._("Stalled in %(stage)s", stage=lead.stage_id.name),
+                note=self.env._(
+                    "This lead has been in “%(stage)s” for more than %(days)s days: move it on or mark it lost.",
+                    stage=lead.stage_id.name,
+                    days=lead.stage_id.max_days,
+                ),
+            )
+            lead._process().stalled_reminded_stage_id = lead.stage_id
+        _logger.info("Stalled leads: %s owner(s) reminded", len(leads))
+        return leads
