@@ -83,8 +83,13 @@ class CrmNeedConfirmation(models.Model):
         return customer
 
     def _on_signed(self, author=None):
-        """The customer confirmed by signature every need of the list still to confirm."""
-        needs = self.line_ids.need_id.filtered(lambda need: need.state == "draft")
+        """The customer confirmed by signature every need of the list still to confirm, as he read
+        it: a need whose type or text changed since the list was made is not confirmed by it."""
+        lines = self.line_ids.filtered(lambda line: line.need_id.state == "draft")
+        signed_as_read = lines.filtered(
+            lambda line: (line.need_id.need_type, line.need_id.description) == (line.need_type, line.description)
+        )
+        needs = signed_as_read.need_id
         # the day of the signature where the document's company is, not in UTC
         signed_on = fields.Datetime.context_timestamp(self.with_context(tz=self._signed_tz()), self.signed_on)
         needs.sudo()._mark_confirmed("signature", self._signer_partner(author), signed_on.date())
@@ -94,6 +99,16 @@ class CrmNeedConfirmation(models.Model):
                     "%(count)s needs confirmed by the customer's signature on %(list)s.",
                     count=len(needs),
                     list=self.name,
+                )
+            )
+        changed = (lines - signed_as_read).need_id
+        if changed:
+            self.lead_id._message_log(
+                body=self.env._(
+                    "Not confirmed by %(list)s, changed since the list was made: %(needs)s. "
+                    "Have the customer confirm them again.",
+                    list=self.name,
+                    needs=", ".join(changed.mapped("code")),
                 )
             )
 

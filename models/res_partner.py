@@ -167,7 +167,9 @@ class ResPartner(models.Model):
         return partners
 
     def write(self, vals):
-        if {"match_level", "value_level"} & set(vals):
+        # grading a customer, or handing a graded one to a colleague, is the owner's (or a manager's) call
+        handed_over = vals.get("user_id") and self.commercial_partner_id.filtered("customer_grade")
+        if {"match_level", "value_level"} & set(vals) or handed_over:
             self._check_level_access(self.commercial_partner_id, [vals])
         res = super().write(vals)
         if CODE_INPUTS & set(vals):

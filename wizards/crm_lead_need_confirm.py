@@ -26,6 +26,18 @@ class CrmLeadNeedConfirm(models.TransientModel):
     )
     confirmed_date = fields.Date(string="Confirmed on", required=True, default=fields.Date.context_today)
 
+    @api.model_create_multi
+    def create(self, vals_list):
+        methods = dict(self._fields["confirmation_method"].selection)
+        if any(vals.get("confirmation_method", "email") not in methods for vals in vals_list):
+            raise UserError(
+                self.env._(
+                    "Needs are confirmed here by email or in a meeting; by signature only when the customer "
+                    "signs a needs confirmation list."
+                )
+            )
+        return super().create(vals_list)
+
     @api.depends("need_ids")
     def _compute_lead_id(self):
         for wizard in self:
