@@ -65,10 +65,22 @@ class TestLeadMisc(CrmSalesProcessCase):
             "crm_sales_process.crm_lead_assessment_report", lead.ids
         )
         html = html.decode()
-        for criterion in self.criteria.values():
-            self.assertIn(criterion.name, html)
-        self.assertIn(self.options["intent", "medium"].name, html)
-        self.assertIn("96", html)  # 30+25+20+15+6
+        page = etree.fromstring(html, etree.HTMLParser())
+
+        def text(element):
+            return " ".join("".join(element.itertext()).split())
+
+        answers = {
+            text(row[0]): (text(row[1]), text(row[2]))
+            for row in page.xpath("//table[contains(@class, 'o_csp_grading')]/tbody/tr")
+        }
+        self.assertEqual(len(answers), len(self.criteria))
+        self.assertEqual(answers[self.criteria["intent"].name], (self.options["intent", "medium"].name, "6"))
+        self.assertEqual(answers[self.criteria["urgency"].name], (self.options["urgency", "high"].name, "30"))
+        score = page.xpath("//th[normalize-space()='Score']/following-sibling::td[1]")[0]
+        self.assertEqual(text(score), "96 / 100")  # 30+25+20+15+6
+        grade = page.xpath("//th[normalize-space()='Grade']/following-sibling::td[1]")[0]
+        self.assertEqual(text(grade), "A")
         self.assertIn("Noto Sans CJK SC", html, "The report asks for a CJK font.")
         self.assertIn(lead.user_id.name, html)
 
