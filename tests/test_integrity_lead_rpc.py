@@ -5,6 +5,7 @@ from odoo.tests import tagged
 
 from ..models.crm_lead_gate import StageGateBypass
 from .common import RpcAttackCase
+from .test_stage_gate import StandardPipeline
 
 # a refused move says what is missing: with the checklist to open (one lead) or as a plain error
 GATE_REFUSAL = ("RedirectWarning", "UserError")
@@ -14,19 +15,13 @@ ENGLISH = r"[A-Za-z]{2,}[ ,:]+[A-Za-z]{2,}[ ,:]+[A-Za-z]{2,}"
 
 
 @tagged("post_install", "-at_install")
-class TestLeadIntegrityOverRpc(RpcAttackCase):
+class TestLeadIntegrityOverRpc(StandardPipeline, RpcAttackCase):
     """The gate and the grades, attacked by a salesman the way the web client talks to the server:
     each attempt is refused in his language, and nothing changed in the database."""
 
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.stage = {
-            code: cls.env.ref(f"crm_sales_process.crm_stage_{code}")
-            for code in ("lead", "discovery", "solution", "negotiation", "contract")
-        }
-        cls.env["crm.sales.stage.apply"]._apply_default_mapping()
-        cls.source = cls.env["utm.source"].create({"name": "Trade show"})
         cls.team.name = "华东大区"
         cls.other_team = cls.env["crm.team"].create({"name": "华北大区", "company_id": cls.company.id})
         cls.other_team_stage = cls.env["crm.stage"].create(
@@ -52,14 +47,6 @@ class TestLeadIntegrityOverRpc(RpcAttackCase):
 
     def _create_lead(self, user=None, answers=None, **vals):
         return super()._create_lead(user=user, answers=answers, **{"name": "注塑车间产线升级", **vals})
-
-    def _ready_lead(self, **vals):
-        """A lead of the salesman that has earned its way out of Lead acquisition, and no further."""
-        lead = self._create_lead(
-            answers=self.all_levels("high"), source_id=self.source.id, stage_id=self.stage["lead"].id, **vals
-        )
-        lead._process().first_contact_date = fields.Datetime.now()
-        return lead
 
     def _reread(self, records):
         records.invalidate_recordset()

@@ -9,8 +9,11 @@ from odoo.tests import Form, tagged
 from .common import CrmSalesProcessCase, document_discovery
 
 
-@tagged("post_install", "-at_install")
-class TestStageGate(CrmSalesProcessCase):
+class StandardPipeline:
+    """Fixtures of the tests that move leads (mixed into a test case): the standard stages, the
+    stock ones applied (archived) as on a database where the standard stages were applied, and a
+    lead source."""
+
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
@@ -18,18 +21,20 @@ class TestStageGate(CrmSalesProcessCase):
             code: cls.env.ref(f"crm_sales_process.crm_stage_{code}")
             for code in ("lead", "discovery", "solution", "negotiation", "contract")
         }
-        # the stock stages of a database without the standard ones applied
         cls.env["crm.sales.stage.apply"]._apply_default_mapping()
         cls.source = cls.env["utm.source"].create({"name": "Trade show"})
 
     def _ready_lead(self, **vals):
-        """A lead that has earned its way out of Lead acquisition."""
+        """A lead that has earned its way out of Lead acquisition, and no further."""
         lead = self._create_lead(
             answers=self.all_levels("high"), source_id=self.source.id, stage_id=self.stage["lead"].id, **vals
         )
-        lead.first_contact_date = fields.Datetime.now()
+        lead._process().first_contact_date = fields.Datetime.now()
         return lead
 
+
+@tagged("post_install", "-at_install")
+class TestStageGate(StandardPipeline, CrmSalesProcessCase):
     def _tick(self, lead, stage_code):
         lines = lead.checklist_line_ids.filtered(
             lambda line: line.stage_id == self.stage[stage_code] and line.evidence == "manual"
