@@ -139,7 +139,9 @@ class RpcAttackCase(HttpCase, CrmSalesProcessCase):
 
     def rpc(self, model, method, *args, **kwargs):
         """``model.method(*args, **kwargs)`` over JSON-RPC as the salesman: the result, or an
-        ``RpcError`` holding the exception's class name and its message."""
+        ``RpcError`` holding the exception's class name and its message. Like the web client,
+        it sends the user's context (``call_kw`` replaces the context with the one sent)."""
+        kwargs.setdefault("context", {"lang": "zh_CN", "tz": "Asia/Shanghai", "uid": self.rep.id})
         response = self.url_open(
             f"/web/dataset/call_kw/{model}/{method}",
             data=json.dumps(
