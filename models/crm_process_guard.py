@@ -151,7 +151,10 @@ class CrmProcessGuardMixin(models.AbstractModel):
         ]
         if not keys:
             return self
-        return self.with_context({key: value for key, value in self.env.context.items() if key not in keys})
+        # removing keys needs a new context, which with_context(**kwargs) cannot express
+        return self.with_env(
+            self.env(context={key: value for key, value in self.env.context.items() if key not in keys})
+        )
 
     @api.model_create_multi
     def create(self, vals_list):
