@@ -1,15 +1,15 @@
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
+from .crm_process_guard import ProcessGuard
 from .crm_stage_checklist_item import CHECKLIST_EVIDENCE_DEPENDS, EVIDENCE_KINDS
 
 
-class CrmLeadChecklistLine(models.Model):
+class CrmLeadChecklistLine(ProcessGuard, models.Model):
     """One stage output on one lead: ticked by hand, documented, or proven by evidence."""
 
     _name = "crm.lead.checklist.line"
     _description = "Lead Checklist Line"
-    _inherit = ["crm.process.guard.mixin"]
     _order = "lead_id, stage_sequence, stage_id, sequence, id"
     # who ticked a manual output and when: recorded by the tick itself
     _process_fields = ("done_by_id", "done_date")

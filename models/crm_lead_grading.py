@@ -2,7 +2,7 @@
 when the grading settings change, and the follow-up cadence each grade starts.
 
 This is the first extension of ``crm.lead`` in this addon (models/__init__.py imports it
-first): it brings the process-field guard (crm.process.guard.mixin) to leads, and its
+first): it brings the process-field guard (ProcessGuard) to leads, and its
 ``create`` gives a new lead its answer lines before the gate (crm_lead_gate.py) looks at
 the grade.
 """
@@ -14,6 +14,8 @@ from markupsafe import escape
 from odoo import api, fields, models
 from odoo.tools import SQL, float_round
 
+from .crm_process_guard import ProcessGuard
+
 _logger = logging.getLogger(__name__)
 
 GRADES = [("a", "A"), ("b", "B"), ("c", "C")]
@@ -21,11 +23,10 @@ GRADE_RANK = {"c": 1, "b": 2, "a": 3}
 GRADING_FIELDS = frozenset({"grading_score", "grading_complete", "grade"})
 
 
-class CrmLead(models.Model):
+class CrmLead(ProcessGuard, models.Model):
     """Leads graded A/B/C from the rep's answers, with a follow-up cadence per grade."""
 
-    _name = "crm.lead"
-    _inherit = ["crm.lead", "crm.process.guard.mixin"]
+    _inherit = "crm.lead"
     # the score and the grade follow from the answers; the cadences from the grades reached
     _process_fields = (*GRADING_FIELDS, "grade_cadence_launched")
 

@@ -1,13 +1,14 @@
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
+from .crm_process_guard import ProcessGuard
 
-class CrmLeadGradingLine(models.Model):
+
+class CrmLeadGradingLine(ProcessGuard, models.Model):
     """The rep's answer to one grading criterion on one lead."""
 
     _name = "crm.lead.grading.line"
     _description = "Lead Grading Answer"
-    _inherit = ["crm.process.guard.mixin"]
     _order = "lead_id, criterion_sequence, criterion_id"
     # the answer's points, kept up to date with the grading settings by crm.lead._regrade()
     _process_fields = ("points",)

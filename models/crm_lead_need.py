@@ -1,6 +1,8 @@
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
+from .crm_process_guard import ProcessGuard
+
 NEED_TYPES = [("rigid", "Rigid (must have)"), ("flexible", "Flexible"), ("potential", "Potential")]
 CONFIRMATION_METHODS = [("email", "Email"), ("signature", "Signature"), ("meeting", "Meeting")]
 NEED_SEQUENCE_CODE = "crm.lead.need"
@@ -8,13 +10,13 @@ NEED_SEQUENCE_CODE = "crm.lead.need"
 CONFIRMED_CONTENT = {"lead_id", "need_type", "description"}
 
 
-class CrmLeadNeed(models.Model):
+class CrmLeadNeed(ProcessGuard, models.Model):
     """One customer need found in discovery (刚性/柔性/潜在需求), numbered XQ-00001 per
     company and confirmed by the customer by email, in a meeting or by signature."""
 
     _name = "crm.lead.need"
     _description = "Customer Need"
-    _inherit = ["mail.thread", "crm.process.guard.mixin"]
+    _inherit = ["mail.thread"]
     _order = "lead_id, sequence, id"
     # numbered by the company's sequence; confirmed through the Confirm dialog or the signed list only
     _process_fields = ("code", "state", "confirmation_method", "confirmed_by_id", "confirmed_date")

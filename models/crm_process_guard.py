@@ -13,16 +13,15 @@ a form sending a state's default), so clients get an error only for what they tr
 change. Values the process sets while creating or writing (numbers, who ticked what)
 are added by ``_process_prepare_vals`` after the check.
 
-An existing model takes the mixin with its ``_name`` repeated (without it, Odoo names a
-class inheriting two models after the Python class)::
-
-    _name = "res.partner"
-    _inherit = ["res.partner", "crm.process.guard.mixin"]
+A plain Python class, not an Odoo model: a model, new or inherited, takes it as the
+first base of its class (``class ResPartner(ProcessGuard, models.Model)``), so an
+inherited model needs no second ``_inherit`` entry (which would require repeating its
+``_name``), and the guard runs before the other overrides of ``create``/``write``.
 """
 
 from functools import cache
 
-from odoo import api, models
+from odoo import api
 from odoo.exceptions import UserError
 
 
@@ -74,9 +73,11 @@ def _declared_process_fields(model_class):
     return frozenset(names)
 
 
-class CrmProcessGuardMixin(models.AbstractModel):
-    _name = "crm.process.guard.mixin"
-    _description = "Fields Set by the Sales Process Only"
+class ProcessGuard:
+    """Refuses the fields a model lists in ``_process_fields`` to every client call."""
+
+    # no instance attributes: Odoo rebuilds model classes from their bases, which must share a layout
+    __slots__ = ()
 
     # Each model (and each extension of it) lists the fields only its own methods set.
     _process_fields = ()
@@ -163,7 +164,7 @@ class CrmProcessGuardMixin(models.AbstractModel):
             records = self._process_clean_context()
             vals_list = records._process_refuse(vals_list, creating=True)
         vals_list = records._process_prepare_vals(vals_list, creating=True)
-        return super(CrmProcessGuardMixin, records).create(vals_list)
+        return super(ProcessGuard, records).create(vals_list)
 
     def write(self, vals):
         if not self._is_process_call():

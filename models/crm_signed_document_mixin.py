@@ -10,7 +10,7 @@ from odoo.exceptions import UserError
 from odoo.service.model import PG_CONCURRENCY_ERRORS_TO_RETRY
 from odoo.tools import SQL
 
-from .crm_process_guard import fingerprint_value
+from .crm_process_guard import ProcessGuard, fingerprint_value
 
 _logger = logging.getLogger(__name__)
 
@@ -41,7 +41,7 @@ SIGNATURE_FIELDS = (
 SIGNER_NAME_MAX_LENGTH = 128
 
 
-class CrmSignedDocumentMixin(models.AbstractModel):
+class CrmSignedDocumentMixin(ProcessGuard, models.AbstractModel):
     """A document the customer signs: on the portal through its token link, or on
     site on the rep's device.
 
@@ -60,7 +60,7 @@ class CrmSignedDocumentMixin(models.AbstractModel):
     """
 
     _name = "crm.signed.document.mixin"
-    _inherit = ["portal.mixin", "crm.process.guard.mixin"]
+    _inherit = ["portal.mixin"]
     _description = "Customer-Signed Document"
     # numbered at creation, moved by its actions, signed by ``_sign``, its shown values copied at confirmation
     _process_fields = ("name", "state", "signed_snapshot", *SIGNATURE_FIELDS)
@@ -640,11 +640,10 @@ class CrmSignedDocumentMixin(models.AbstractModel):
         }
 
 
-class CrmSignedDocumentLineMixin(models.AbstractModel):
+class CrmSignedDocumentLineMixin(ProcessGuard, models.AbstractModel):
     """Lines of a signed document: frozen with their document."""
 
     _name = "crm.signed.document.line.mixin"
-    _inherit = ["crm.process.guard.mixin"]
     _description = "Customer-Signed Document Line"
     _signed_document_field = None
 

@@ -5,6 +5,8 @@ from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
 from odoo.tools import SQL
 
+from .crm_process_guard import ProcessGuard
+
 _logger = logging.getLogger(__name__)
 
 LEVELS = [("high", "High"), ("medium", "Medium"), ("low", "Low")]
@@ -20,11 +22,10 @@ DECISION_ROLES = [
 CODE_INPUTS = {"industry_id", "state_id", "region_id", "is_company", "parent_id"}
 
 
-class ResPartner(models.Model):
+class ResPartner(ProcessGuard, models.Model):
     """Customer profile: code (M-HU-001), A/B/C customer grade, sales profile, decision roles."""
 
-    _name = "res.partner"
-    _inherit = ["res.partner", "crm.process.guard.mixin"]
+    _inherit = "res.partner"
 
     # the code is given once by the numbering, the grade computed from the levels, progress recorded
     _process_fields = (

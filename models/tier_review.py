@@ -2,20 +2,21 @@ from odoo import api, fields, models
 from odoo.exceptions import AccessError
 from odoo.osv import expression
 
+from .crm_process_guard import ProcessGuard
 
-class TierReview(models.Model):
+
+class TierReview(ProcessGuard, models.Model):
     """Approval records change only through the documents' validation methods, and are
     read only by who may read the document they approve (and its reviewers).
 
     base_tier_validation lets every internal user write tier.review and read every
     review, comments included: a salesman could approve his own order over RPC, or read
     the comments on documents he cannot open. Here every stored field is a process
-    field (see crm.process.guard.mixin): the validation methods, which run as process
+    field (see ProcessGuard): the validation methods, which run as process
     calls, are the only writers.
     """
 
-    _name = "tier.review"
-    _inherit = ["tier.review", "crm.process.guard.mixin"]
+    _inherit = "tier.review"
 
     # Computed when read, not stored: base_tier_validation stores it in the language of
     # the user who requested the review; each reader sees it in his own.

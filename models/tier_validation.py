@@ -4,14 +4,14 @@ import json
 from odoo import fields, models
 from odoo.exceptions import UserError, ValidationError
 
-from .crm_process_guard import fingerprint_value
+from .crm_process_guard import ProcessGuard, fingerprint_value
 
 # Context keys of base_tier_validation that skip its checks. They are honoured
 # only in superuser mode (server code), never when they come from a client.
 SKIP_KEYS = ("skip_validation_check", "skip_check_state_condition")
 
 
-class TierValidation(models.AbstractModel):
+class TierValidation(ProcessGuard, models.AbstractModel):
     """Approvals that cannot be forged and hold only for what was approved.
 
     Reviews change only through the validation methods (they run as process calls,
@@ -22,8 +22,7 @@ class TierValidation(models.AbstractModel):
     refused.
     """
 
-    _name = "tier.validation"
-    _inherit = ["tier.validation", "crm.process.guard.mixin"]
+    _inherit = "tier.validation"
     _process_fields = ("approval_fingerprint",)
 
     # what the approvers approve: header fields, and {one2many: line fields}
