@@ -18,6 +18,7 @@ from . import (
     crm_lead_need,
     crm_lead_stage_history,
     crm_lead_stakeholder,
+    crm_lead_stalled,
     crm_need_confirmation,
     crm_need_confirmation_line,
     crm_need_tag,
