@@ -1,0 +1,487 @@
+"""make bench: the hot paths of issue 11, core Odoo against core Odoo + crm_sales_process, side by side.
+
+The orchestrator runs workers (this script with --worker) as separate processes, alternating
+core / addon / core / addon… for --rounds rounds; each worker repeats every piece of work --reps times
+(after one warm-up run that is not counted), as the bench salesman, each run in its own transaction that
+is rolled back (the cached databases never change). The tables print the median (and the min) of every
+figure over all runs and the ratio addon / core.
+"""
+
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+
+from lxml import etree
+
+import odoo
+from odoo.tools.safe_eval import safe_eval
+
+# the web client's views count the records up to 10,000 (+1 to know there are more)
+WEB_COUNT_LIMIT = 10_001
+KANBAN_DOMAIN_TEAM = "Bench"
+HISTORY_ACTION = "crm_sales_process.crm_lead_stage_history_action"
+HISTORY_LIST = "crm_sales_process.crm_lead_stage_history_view_list"
+NEEDS_ACTION = "crm_sales_process.crm_lead_need_action_analysis"
+
+# (key, label, unit, target kind, target argument); target kinds: ratio (addon <= x * core),
+# plus (addon <= core + x), per_card (from the other key's figure to this one, the addon adds no query: its
+# difference between 40 and 400 cards is the core's)
+MAIN_ROWS = [
+    ("create_1.queries", "create 1 lead (queries)", "q", "plus", 5),
+    ("create_1.time", "create 1 lead (time)", "ms", None, None),
+    ("create_20.queries", "create 20 leads, one call (queries)", "q", "plus", 20),
+    ("create_20.time", "create 20 leads, one call (time)", "ms", None, None),
+    ("create_2000.time", "create 2,000 leads, one call (time)", "s", "ratio", 1.25),
+    ("create_2000.per_lead", "  … per lead", "ms", None, None),
+    ("kanban_400.time", "pipeline kanban, 400 cards (time)", "ms", "ratio", 1.25),
+    ("kanban_400.queries", "pipeline kanban, 400 cards (queries)", "q", "per_card", "kanban_40.queries"),
+    ("kanban_40.time", "pipeline kanban, 40 cards (time)", "ms", None, None),
+    ("kanban_40.queries", "pipeline kanban, 40 cards (queries)", "q", None, None),
+    ("reassign_100.time", "reassign 100 leads (write user_id)", "ms", "ratio", 1.25),
+    ("reassign_100.queries", "reassign 100 leads (queries)", "q", None, None),
+    ("move_100.time", "move 100 leads back one stage", "ms", "ratio", 1.25),
+    ("move_100.queries", "move 100 leads back one stage (queries)", "q", None, None),
+]
+REPORTS = [
+    ("history_pivot", "stage-history pivot (stage from x grade)"),
+    ("history_list", "Stage History list (80 rows + count)"),
+    ("need_hot_spots", "Need Hot Spots (tag x type)"),
+]
+
+
+# ----------------------------------------------------------------------------------------------------------
+# Worker: one database, every piece of work --reps times
+# ----------------------------------------------------------------------------------------------------------
+
+
+class Worker:
+    def __init__(self, database, addons_path):
+        odoo.tools.config.parse_config(
+            ["-d", database, f"--addons-path={addons_path}", "--log-level=warn", "--max-cron-threads=0"]
+        )
+        self.odoo = odoo
+        self.registry = odoo.modules.registry.Registry(database)
+        with self.cursor() as cr:
+            env = self.env(cr, odoo.SUPERUSER_ID)
+            self.salesman = env["res.users"].search([("login", "=", "bench_salesman")]).id
+            self.colleague = env["res.users"].search([("login", "=", "bench_colleague")]).id
+            self.manager = env["res.users"].search([("login", "=", "bench_manager")]).id
+            assert self.salesman and self.colleague and self.manager, f"{database}: the bench users are missing"
+            team = env["crm.team"].search([("name", "=", KANBAN_DOMAIN_TEAM)])
+            self.team = team.id
+            self.company = env.company.id
+            self.addon = "crm.lead.stage.history" in env
+            Stage = env["crm.stage"]
+            stages = (
+                Stage._pipeline_for(team)
+                if hasattr(Stage, "_pipeline_for")
+                else Stage.search(["|", ("team_id", "=", False), ("team_id", "=", team.id)])
+            )
+            leads = env["crm.lead"].search([("team_id", "=", team.id)], order="id")
+            self.bench_lead_ids = leads.ids
+            from_stage, to_stage = stages[1], stages[0]
+            self.move_ids = leads.filtered(lambda lead: lead.stage_id == from_stage)[:100].ids
+            self.move_to = to_stage.id
+            assert len(self.move_ids) == 100, f"the fixture has {len(self.move_ids)} leads in {from_stage.name}"
+            self.reassign_ids = leads[-100:].ids
+            self.kanban = self.kanban_request(env)
+        self.results = {}
+
+    def env(self, cr, uid, context=None):
+        base = {"lang": "en_US", "tz": "Asia/Shanghai", "allowed_company_ids": [getattr(self, "company", 1)]}
+        return self.odoo.api.Environment(cr, uid, dict(base, **(context or {})))
+
+    def cursor(self):
+        return self.registry.cursor()
+
+    # -- the kanban of the pipeline, as the web client asks for it ---------------------------------------
+
+    def kanban_request(self, env):
+        action = env.ref("crm.crm_lead_action_pipeline")
+        view_id = next((v.view_id.id for v in action.view_ids if v.view_mode == "kanban"), False)
+        salesman_env = env(user=self.salesman)
+        views = salesman_env["crm.lead"].get_views([(view_id, "kanban")], {"toolbar": False})
+        arch = etree.fromstring(views["views"]["kanban"]["arch"])
+        fields = views["models"]["crm.lead"]["fields"]
+        spec = {}
+        for node in arch.iter("field"):
+            # skip the fields of sub-views (none in the pipeline's kanban)
+            if any(parent.tag == "field" for parent in node.iterancestors()):
+                continue
+            name = node.get("name")
+            field = fields[name]
+            invisible = node.get("invisible") in ("True", "1")
+            entry = spec.setdefault(name, {})
+            if field["type"] in ("many2one", "reference"):
+                entry["fields"] = {} if invisible else {"display_name": {}}
+            elif field["type"] in ("one2many", "many2many") and node.get("widget", "").startswith("many2many_tags"):
+                related = {"display_name": {}}
+                options = node.get("options") or ""
+                if "color_field" in options:
+                    related["color"] = {}
+                entry.setdefault("fields", {}).update(related)
+        progress = arch.find(".//progressbar")
+        progress_bar = {
+            "field": progress.get("field"),
+            "colors": json.loads(progress.get("colors")),
+            "sum_field": progress.get("sum_field"),
+            "help": progress.get("help"),
+        }
+        aggregates = [
+            f"{name}:{fields[name]['aggregator']}"
+            for name in spec
+            if fields[name].get("aggregator") and name != "stage_id"
+        ]
+        domain = [("type", "=", "opportunity"), ("team_id", "=", self.team)]
+        return {"spec": spec, "aggregates": aggregates, "progress_bar": progress_bar, "domain": domain}
+
+    def open_kanban(self, env, limit):
+        Lead = env["crm.lead"]
+        k = self.kanban
+        page = Lead.web_search_read(k["domain"], k["spec"], limit=limit, count_limit=WEB_COUNT_LIMIT)
+        Lead.web_read_group(k["domain"], k["aggregates"], ["stage_id"], lazy=True)
+        Lead.read_progress_bar(k["domain"], "stage_id", k["progress_bar"])
+        return len(page["records"])
+
+    # -- measuring -------------------------------------------------------------------------------------------
+
+    def run(self, key, work, reps, *, prepare=None, uid=None, count=None, warmup=True):
+        """Times ``work(env)`` ``reps`` times (after a warm-up run unless ``warmup`` is false), each in a
+        rolled-back transaction; records time (ms) and queries. ``count``: divides the time for a per-unit
+        figure."""
+        for rep in range(0 if warmup else 1, reps + 1):
+            with self.cursor() as cr:
+                env = self.env(cr, uid or self.salesman)
+                arg = prepare(env) if prepare else None
+                env.flush_all()
+                queries = cr.sql_log_count
+                start = time.perf_counter()
+                result = work(env, arg) if prepare else work(env)
+                env.flush_all()
+                elapsed = time.perf_counter() - start
+                queries = cr.sql_log_count - queries
+                cr.rollback()
+            if rep == 0:
+                continue  # warm-up: caches of a server in use
+            self.record(f"{key}.time", elapsed * 1000)
+            self.record(f"{key}.queries", queries)
+            if count:
+                self.record(f"{key}.per_lead", elapsed * 1000 / count)
+            if isinstance(result, int):
+                self.record(f"{key}.rows", result)
+
+    def record(self, key, value):
+        self.results.setdefault(key, []).append(value)
+
+    def lead_vals(self, count, tag):
+        return [
+            {
+                "name": f"Bench new {tag} {i}",
+                "type": "opportunity",
+                "partner_name": f"New Customer {i} Co., Ltd.",
+                "email_from": f"new{i}@new-customer{i}.example.cn",
+                "phone": f"+86 21 7777 {i:04d}",
+                "team_id": self.team,
+                "user_id": self.salesman,
+            }
+            for i in range(count)
+        ]
+
+    def suite_small(self, reps):
+        Lead = "crm.lead"
+        self.run("create_1", lambda env: env[Lead].create(self.lead_vals(1, "one")) and None, reps)
+        self.run("create_20", lambda env: env[Lead].create(self.lead_vals(20, "twenty")) and None, reps)
+        vals_2000 = self.lead_vals(2000, "import")
+        # once per worker, no warm-up: the smaller creations warmed the caches up
+        self.run("create_2000", lambda env: env[Lead].create(vals_2000) and None, 1, count=2000, warmup=False)
+        self.suite_kanban(reps)
+        # a sales manager hands the salesman's leads to a colleague (the salesman himself could not: core
+        # recomputes the leads' properties after the write, and he no longer reads leads that are not his)
+        self.run(
+            "reassign_100",
+            lambda env: env[Lead].browse(self.reassign_ids).write({"user_id": self.colleague}) and None,
+            reps,
+            uid=self.manager,
+        )
+        self.run(
+            "move_100", lambda env: env[Lead].browse(self.move_ids).write({"stage_id": self.move_to}) and None, reps
+        )
+        if self.addon:
+            self.suite_reports(reps)
+
+    def suite_kanban(self, reps):
+        self.run("kanban_400", lambda env: self.open_kanban(env, 400), reps)
+        self.run("kanban_40", lambda env: self.open_kanban(env, 40), reps)
+
+    def suite_scale(self, reps):
+        self.suite_kanban(reps)
+        if self.addon:
+            self.suite_reports(reps)
+
+    def suite_reports(self, reps):
+        with self.cursor() as cr:
+            env = self.env(cr, self.odoo.SUPERUSER_ID)
+            history_domain = self.action_domain(env, HISTORY_ACTION)
+            need_domain = self.action_domain(env, NEEDS_ACTION)
+            History = env["crm.lead.stage.history"].with_context(active_test=False)
+            self.record("history.table_rows", History.search_count([]))
+            self.record("needs.table_rows", env["crm.lead.need"].with_context(active_test=False).search_count([]))
+            list_arch = env.ref(HISTORY_LIST).arch
+            # the list's fields, as the web client reads them (many2one: display_name)
+            views = env(user=self.salesman)["crm.lead.stage.history"].get_views([(env.ref(HISTORY_LIST).id, "list")])
+        fields = views["models"]["crm.lead.stage.history"]["fields"]
+        list_spec = {}
+        for node in etree.fromstring(list_arch).iter("field"):
+            name = node.get("name")
+            list_spec[name] = {"fields": {"display_name": {}}} if fields[name]["type"] == "many2one" else {}
+
+        def pivot(env):
+            groups = env["crm.lead.stage.history"].read_group(
+                history_domain, ["days_in_stage:avg", "__count"], ["stage_from_id", "grade"], lazy=False
+            )
+            return len(groups)
+
+        def history_list(env):
+            History = env["crm.lead.stage.history"]
+            # the list's record count: web_search_read counts up to the web client's limit (10,001)
+            page = History.web_search_read(history_domain, list_spec, limit=80, count_limit=WEB_COUNT_LIMIT)
+            return len(page["records"])
+
+        def hot_spots(env):
+            groups = env["crm.lead.need"].read_group(need_domain, ["__count"], ["tag_ids", "need_type"], lazy=False)
+            return len(groups)
+
+        # the reports are sales managers' screens (Reporting menu); a salesman would see his leads' rows only
+        manager = self.manager
+        self.run("history_pivot", pivot, reps, uid=manager)
+        self.run("history_list", history_list, reps, uid=manager)
+        self.run("need_hot_spots", hot_spots, reps, uid=manager)
+
+    def action_domain(self, env, xmlid):
+        action = env.ref(xmlid)
+        return safe_eval(action.domain or "[]", {"uid": self.salesman})
+
+
+def worker_main(args):
+    worker = Worker(args.database, args.addons_path)
+    getattr(worker, f"suite_{args.suite}")(args.reps)
+    with open(args.out, "w") as out:
+        json.dump({"addon": worker.addon, "results": worker.results}, out)
+
+
+# ----------------------------------------------------------------------------------------------------------
+# Orchestrator
+# ----------------------------------------------------------------------------------------------------------
+
+
+def spawn(args, database, suite):
+    with tempfile.NamedTemporaryFile(suffix=".json", delete=False) as out:
+        path = out.name
+    command = [
+        sys.executable,
+        os.path.abspath(__file__),
+        "--worker",
+        "--database",
+        database,
+        "--addons-path",
+        args.addons_path,
+        "--suite",
+        suite,
+        "--reps",
+        str(args.reps),
+        "--out",
+        path,
+    ]
+    start = time.perf_counter()
+    done = subprocess.run(command, check=False)
+    if done.returncode:
+        raise SystemExit(f"the bench worker on {database} ({suite}) failed with status {done.returncode}")
+    with open(path) as data:
+        result = json.load(data)
+    os.unlink(path)
+    print(f"    {database:<22} {suite:<6} {time.perf_counter() - start:6.1f} s", flush=True)
+    return result["results"]
+
+
+def merge(into, results):
+    for key, values in results.items():
+        into.setdefault(key, []).extend(values)
+
+
+def fmt(value, unit):
+    if value is None:
+        return "-"
+    if unit == "q":
+        return f"{value:.0f}"
+    if unit == "s":
+        return f"{value / 1000:.2f} s"
+    if unit == "ms":
+        return f"{value:.1f} ms" if value < 100 else f"{value:.0f} ms"
+    return f"{value:.3g}"
+
+
+def stat(values, unit):
+    if not values:
+        return "-"
+    median = statistics.median(values)
+    if unit == "q":
+        low = min(values)
+        return fmt(median, unit) if low == median else f"{fmt(median, unit)} (min {fmt(low, unit)})"
+    return f"{fmt(median, unit)} (min {fmt(min(values), unit)})"
+
+
+def table(headers, rows):
+    widths = [max(len(str(row[i])) for row in [headers, *rows]) for i in range(len(headers))]
+    line = "  ".join("-" * w for w in widths)
+    out = ["  ".join(str(h).ljust(w) for h, w in zip(headers, widths, strict=True)), line]
+    out += ["  ".join(str(c).ljust(w) for c, w in zip(row, widths, strict=True)) for row in rows]
+    return "\n".join(out)
+
+
+def main_table(core, addon):
+    rows, missed = [], []
+    for key, label, unit, kind, arg in MAIN_ROWS:
+        c, a = core.get(key), addon.get(key)
+        cm = statistics.median(c) if c else None
+        am = statistics.median(a) if a else None
+        ratio = f"{am / cm:.2f}x" if cm and am is not None else "-"
+        target, met = "", ""
+        if kind == "ratio":
+            target = f"<= {arg}x"
+            met = "yes" if cm and am is not None and am <= arg * cm else "NO"
+        elif kind == "plus":
+            target = f"<= core + {arg} ({cm + arg:.0f})" if cm is not None else f"<= core + {arg}"
+            met = "yes" if cm is not None and am is not None and am <= cm + arg else "NO"
+        elif kind == "per_card":
+            core_40, addon_40 = core.get(arg), addon.get(arg)
+            if core_40 and addon_40 and cm is not None and am is not None:
+                core_growth = cm - statistics.median(core_40)
+                addon_growth = am - statistics.median(addon_40)
+                target = f"40 -> 400 cards: {addon_growth:+.0f} q (core {core_growth:+.0f})"
+                met = "yes" if addon_growth <= core_growth else "NO"
+            else:
+                target, met = "same count at 40 cards", "NO"
+        rows.append([label, stat(c, unit), stat(a, unit), ratio, target, met])
+        if met == "NO":
+            missed.append(f"TARGET MISSED: {label}: core {fmt(cm, unit)}, addon {fmt(am, unit)} (target {target})")
+    return table(["work", "core", "addon", "ratio", "target", "met?"], rows), missed
+
+
+def scale_table(core, addon, core_big, addon_big):
+    rows, missed = [], []
+    for db, small, big in (("core", core, core_big), ("addon", addon, addon_big)):
+        for key, label in (("kanban_400", "pipeline kanban, 400 cards"), ("kanban_40", "pipeline kanban, 40 cards")):
+            ts, tb = small.get(f"{key}.time"), big.get(f"{key}.time")
+            qs, qb = small.get(f"{key}.queries"), big.get(f"{key}.queries")
+            if not (ts and tb):
+                continue
+            growth = statistics.median(tb) / statistics.median(ts)
+            rows.append(
+                [
+                    f"{db}: {label}",
+                    f"{stat(ts, 'ms')}, {fmt(statistics.median(qs), 'q')} q",
+                    f"{stat(tb, 'ms')}, {fmt(statistics.median(qb), 'q')} q",
+                    "per card",
+                    f"{growth:.2f}x",
+                ]
+            )
+            if statistics.median(qb) != statistics.median(qs):
+                missed.append(f"TARGET MISSED: {db}: {label}: the query count grows with the table (at scale)")
+    for key, label in REPORTS:
+        table_key = "history.table_rows" if key.startswith("history") else "needs.table_rows"
+        ts, tb = addon.get(f"{key}.time"), addon_big.get(f"{key}.time")
+        ns, nb = addon.get(table_key), addon_big.get(table_key)
+        if not (ts and tb and ns and nb):
+            continue
+        small_per_row = statistics.median(ts) / ns[0]
+        big_per_row = statistics.median(tb) / nb[0]
+        rows.append(
+            [
+                f"addon: {label}",
+                f"{stat(ts, 'ms')} / {ns[0]:,} rows",
+                f"{stat(tb, 'ms')} / {nb[0]:,} rows",
+                "per table row",
+                f"{big_per_row / small_per_row:.2f}x",
+            ]
+        )
+    headers = ["work", "small DB (400 bench leads)", "100,000 leads", "cost", "growth"]
+    return table(headers, rows), missed
+
+
+def orchestrate(args):
+    prefix = args.prefix
+    core_db, addon_db = f"{prefix}_core", f"{prefix}_addon"
+    results = {name: {} for name in ("core", "addon", "core_big", "addon_big")}
+    print(
+        f"\n== Measuring: {args.rounds} rounds, {args.reps} runs of each piece of work per worker "
+        f"(after a warm-up run), workers alternating core / addon",
+        flush=True,
+    )
+    start = time.perf_counter()
+    for round_ in range(1, args.rounds + 1):
+        print(f"  round {round_}/{args.rounds}", flush=True)
+        merge(results["core"], spawn(args, core_db, "small"))
+        merge(results["addon"], spawn(args, addon_db, "small"))
+        if args.scale:
+            merge(results["core_big"], spawn(args, f"{core_db}_100k", "scale"))
+            merge(results["addon_big"], spawn(args, f"{addon_db}_100k", "scale"))
+    print(f"  measured in {time.perf_counter() - start:.0f} s")
+
+    print("\n== Hot paths: core Odoo vs core Odoo + crm_sales_process (median over all runs, min in brackets)\n")
+    text, missed = main_table(results["core"], results["addon"])
+    print(text)
+    addon = results["addon"]
+    if any(addon.get(f"{key}.time") for key, _label in REPORTS):
+        print("\n   reports (addon only, as the bench sales manager):")
+        for key, label in REPORTS:
+            if addon.get(f"{key}.time"):
+                queries = fmt(statistics.median(addon[f"{key}.queries"]), "q")
+                print(f"   {label}: {stat(addon[f'{key}.time'], 'ms')}, {queries} queries")
+    if args.scale:
+        print("\n== At scale: the same screens among 100,000 leads and 1,000,000 stage-history rows\n")
+        text, more = scale_table(results["core"], results["addon"], results["core_big"], results["addon_big"])
+        print(text)
+        print(
+            "   growth: per card, the 400-card kanban's time at scale / in the small DB (1.00x = no growth);"
+            " per table row, (time / rows in the table) at scale / in the small DB"
+        )
+        missed += more
+    print()
+    if missed:
+        print("\n".join(missed))
+    else:
+        print("Every target met.")
+    if args.json:
+        with open(args.json, "w") as out:
+            json.dump(results, out, indent=1)
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--addons-path", required=True)
+    parser.add_argument("--prefix", default="csp_bench")
+    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--reps", type=int, default=5)
+    parser.add_argument("--quick", action="store_true", help="1 round of 2 runs: a smoke test, not a measure")
+    parser.add_argument("--no-scale", dest="scale", action="store_false")
+    parser.add_argument("--json", help="write every sample to this file")
+    parser.add_argument("--worker", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--database", help=argparse.SUPPRESS)
+    parser.add_argument("--suite", choices=["small", "scale"], help=argparse.SUPPRESS)
+    parser.add_argument("--out", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.quick:
+        args.rounds, args.reps = 1, 2
+    if args.worker:
+        worker_main(args)
+    else:
+        orchestrate(args)
+
+
+if __name__ == "__main__":
+    main()
