@@ -64,7 +64,6 @@ class Worker:
         odoo.tools.config.parse_config(
             ["-d", database, f"--addons-path={addons_path}", "--log-level=warn", "--max-cron-threads=0"]
         )
-        self.odoo = odoo
         self.registry = odoo.modules.registry.Registry(database)
         with self.cursor() as cr:
             env = self.env(cr, odoo.SUPERUSER_ID)
@@ -94,7 +93,7 @@ class Worker:
 
     def env(self, cr, uid, context=None):
         base = {"lang": "en_US", "tz": "Asia/Shanghai", "allowed_company_ids": [getattr(self, "company", 1)]}
-        return self.odoo.api.Environment(cr, uid, dict(base, **(context or {})))
+        return odoo.api.Environment(cr, uid, dict(base, **(context or {})))
 
     def cursor(self):
         return self.registry.cursor()
@@ -150,18 +149,17 @@ class Worker:
 
     # -- measuring -------------------------------------------------------------------------------------------
 
-    def run(self, key, work, reps, *, prepare=None, uid=None, count=None, warmup=True):
+    def run(self, key, work, reps, *, uid=None, count=None, warmup=True):
         """Times ``work(env)`` ``reps`` times (after a warm-up run unless ``warmup`` is false), each in a
         rolled-back transaction; records time (ms) and queries. ``count``: divides the time for a per-unit
         figure."""
         for rep in range(0 if warmup else 1, reps + 1):
             with self.cursor() as cr:
                 env = self.env(cr, uid or self.salesman)
-                arg = prepare(env) if prepare else None
                 env.flush_all()
                 queries = cr.sql_log_count
                 start = time.perf_counter()
-                result = work(env, arg) if prepare else work(env)
+                result = work(env)
                 env.flush_all()
                 elapsed = time.perf_counter() - start
                 queries = cr.sql_log_count - queries
@@ -225,7 +223,7 @@ class Worker:
 
     def suite_reports(self, reps):
         with self.cursor() as cr:
-            env = self.env(cr, self.odoo.SUPERUSER_ID)
+            env = self.env(cr, odoo.SUPERUSER_ID)
             history_domain = self.action_domain(env, HISTORY_ACTION)
             need_domain = self.action_domain(env, NEEDS_ACTION)
             History = env["crm.lead.stage.history"].with_context(active_test=False)
