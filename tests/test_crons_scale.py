@@ -212,6 +212,17 @@ class TestCronsAtScale(CrmSalesProcessCase):
             self.assertEqual(cron(batch_size=500), 1000)
         self.assertEqual(set(self._reminders(leads).values()), {1})
 
+    def test_stalled_filter_is_one_query_whatever_the_number_of_leads(self):
+        """The filter is a sub-select the database runs, not a list of ids fetched first."""
+        stalled = self._stall(self.leads[THOUSAND])
+        Lead = self.env["crm.lead"]
+        with self.assertQueryCount(1):
+            self.assertEqual(Lead.search_count([("is_stalled", "=", True), ("id", "in", self.leads.ids)]), 1000)
+        with self.assertQueryCount(1):
+            self.assertEqual(
+                Lead.search([("is_stalled", "!=", True), ("id", "in", self.leads.ids)]), self.leads - stalled
+            )
+
     # -- batches: each one commits with the progress it reports, a run cut short goes on
 
     def _due(self, case, count=25):
