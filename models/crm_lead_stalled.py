@@ -88,7 +88,8 @@ class CrmLead(models.Model):
             done += len(leads)
             self.env["ir.cron"]._notify_progress(done=done, remaining=max(total - done, 0))
             if auto_commit:
-                self.env.cr.commit()
+                # a cron commits its batches: what is done stays done if the worker is stopped
+                self.env.cr.commit()  # pylint: disable=invalid-commit
         _logger.info("Stalled leads: %s owner reminder(s) given", done)
         return done
 
