@@ -16,14 +16,14 @@ class CrmLeadChecklistLine(ProcessGuard, models.Model):
 
     lead_id = fields.Many2one("crm.lead", required=True, ondelete="cascade", index=True)
     item_id = fields.Many2one("crm.stage.checklist.item", required=True, ondelete="cascade", index=True)
-    stage_id = fields.Many2one(related="item_id.stage_id", store=True)
+    stage_id = fields.Many2one(related="item_id.stage_id", store=True, precompute=True)
     stage_sequence = fields.Integer(related="item_id.stage_id.sequence", string="Stage sequence")
-    sequence = fields.Integer(related="item_id.sequence", store=True)
+    sequence = fields.Integer(related="item_id.sequence", store=True, precompute=True)
     name = fields.Char(related="item_id.name")
     guidance = fields.Text(related="item_id.guidance")
     evidence = fields.Selection(related="item_id.evidence")
     required = fields.Boolean(related="item_id.required")
-    company_id = fields.Many2one(related="lead_id.company_id", store=True)
+    company_id = fields.Many2one(related="lead_id.company_id", store=True, precompute=True)
     manual_done = fields.Boolean(string="Ticked", copy=False)
     is_done = fields.Boolean(string="Done", compute="_compute_is_done")
     done_by_id = fields.Many2one("res.users", string="Done by", readonly=True, copy=False)
@@ -45,7 +45,7 @@ class CrmLeadChecklistLine(ProcessGuard, models.Model):
         *(f"lead_id.{name}" for name in CHECKLIST_EVIDENCE_DEPENDS),
     )
     def _compute_is_done(self):
-        _items, _lines, done = self.lead_id._checklist_state()
+        _items, _lines, done = self.lead_id._checklist_state(self.item_id)
         for line in self:
             line.is_done = (line.lead_id.id, line.item_id.id) in done if line.id else line.manual_done
 

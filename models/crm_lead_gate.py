@@ -40,8 +40,12 @@ class CrmLead(models.Model):
     checklist_line_ids = fields.One2many(
         "crm.lead.checklist.line", "lead_id", string="Checklist", domain=[("item_id.active", "=", True)]
     )
+    # stored: it is on every kanban card and list row; recomputed when the stage, a line or the
+    # evidence changes, and by the outputs themselves when the stage's outputs change
     checklist_progress = fields.Integer(
-        compute="_compute_checklist_progress", help="Share of the current stage's required outputs that are done."
+        compute="_compute_checklist_progress",
+        store=True,
+        help="Share of the current stage's required outputs that are done.",
     )
     stage_history_ids = fields.One2many("crm.lead.stage.history", "lead_id", string="Stage history")
 
@@ -52,24 +56,25 @@ class CrmLead(models.Model):
         *CHECKLIST_EVIDENCE_DEPENDS,
     )
     def _compute_checklist_progress(self):
-        items, _lines, done = self._checklist_state()
+        required = self.env["crm.stage.checklist.item"]._active_items(self.stage_id).filtered("required")
+        _items, _lines, done = self._checklist_state(required)
         for lead in self:
             key = lead._origin.id or lead.id
-            required = [item for item in items if item.stage_id == lead.stage_id and item.required]
-            finished = sum((key, item.id) in done for item in required)
-            lead.checklist_progress = round(100 * finished / len(required)) if required else 100
+            stage_items = [item for item in required if item.stage_id == lead.stage_id]
+            finished = sum((key, item.id) in done for item in stage_items)
+            lead.checklist_progress = round(100 * finished / len(stage_items)) if stage_items else 100
 
     @api.model_create_multi
     def create(self, vals_list):
         # a lead created directly in a later stage (in the values, or as a default of the
         # context: the kanban's quick create in a column) must have earned it; the savepoint
-        # undoes the creation when it has not
+        # undoes the creation when it has not. New leads get no checklist lines: a line is
+        # created when someone opens the checklist or the gate asks for an output
         gated = (
             any(vals.get("stage_id") for vals in vals_list) or self.env.context.get("default_stage_id")
         ) and not isinstance(self.env.context.get("crm_stage_gate_bypass"), StageGateBypass)
         with self.env.cr.savepoint() if gated else nullcontext():
             leads = super().create(vals_list)
-            leads._ensure_checklist_lines()
             if gated:
                 for stage in leads.stage_id:
                     leads.filtered(lambda lead, s=stage: lead.stage_id == s)._check_stage_gate(stage, from_start=True)
@@ -131,12 +136,13 @@ class CrmLead(models.Model):
     # Stage checklists and the gate
     # ------------------------------------------------------------------
 
-    def _checklist_state(self):
-        """The active stage outputs, the leads' checklist lines and which outputs each lead
-        has done: one query for the outputs, one for the lines, one per kind of document
-        their evidence needs.
+    def _checklist_state(self, items=None):
+        """Which of ``items`` (default: every active stage output) each lead has done, and the
+        leads' checklist lines for them: one query for the lines (none when the items are all
+        proven by evidence, or the leads are new) and one per kind of document the evidence
+        of these items needs.
 
-        An output the lead has no line for yet (added after it) is done only by evidence.
+        An output the lead has no line for yet is done only by evidence.
         Evidence read from the lead itself (source, SPIN notes, budget…) is read on the
         records of ``self``: in a form with unsaved changes these are the values on screen,
         so the progress shown is the one the lead will have once saved.
@@ -144,16 +150,18 @@ class CrmLead(models.Model):
         Returns (items, {(lead id, item id): line}, {(lead id, item id) of the done outputs}),
         saved ids as lead ids.
         """
+        Item = self.env["crm.stage.checklist.item"]
+        items = Item._active_items() if items is None else items.sudo()
         leads = {lead._origin.id or lead.id: lead for lead in self}
-        saved_ids = [lead_id for lead_id in leads if isinstance(lead_id, int)]
-        # an archived output is no longer asked for: it neither blocks the gate nor counts in the progress
-        items = self.env["crm.stage.checklist.item"].sudo().search([])
+        saved = self.browse(lead_id for lead_id in leads if isinstance(lead_id, int)).sudo()
         Line = self.env["crm.lead.checklist.line"].sudo()
-        lines = {
-            (line.lead_id.id, line.item_id.id): line
-            for line in Line.search([("lead_id", "in", saved_ids), ("item_id", "in", items.ids)])
-        }
-        checks = {kind: EVIDENCE_KINDS[kind].check(self.env, saved_ids) for kind in set(items.mapped("evidence"))}
+        lines = {}
+        if saved and any(EVIDENCE_KINDS[evidence].on_line for evidence in set(items.mapped("evidence"))):
+            # through the one2many: leads created in this transaction are known to have none
+            lines = {
+                (line.lead_id.id, line.item_id.id): line for line in saved.checklist_line_ids if line.item_id in items
+            }
+        checks = {kind: EVIDENCE_KINDS[kind].check(self.env, saved.ids) for kind in set(items.mapped("evidence"))}
         done = {
             (lead_id, item.id)
             for lead_id, lead in leads.items()
@@ -164,8 +172,15 @@ class CrmLead(models.Model):
 
     def _ensure_checklist_lines(self):
         """Create the checklist lines of every active stage output the leads lack."""
-        items = self.env["crm.stage.checklist.item"].sudo().search([])
+        items = self.env["crm.stage.checklist.item"]._active_items()
         self._ensure_lines("crm.lead.checklist.line", "item_id", items, lambda lead, item: True)
+
+    def web_read(self, specification):
+        # the lead's form shows every output of its pipeline: a lead opened alone gets the lines
+        # it lacks (new leads have none, outputs added later neither)
+        if "checklist_line_ids" in specification and len(self) == 1 and self.has_access("write"):
+            self._ensure_checklist_lines()
+        return super().web_read(specification)
 
     def _gate_missing(self, target_stage, from_start=False, team=None):
         """{lead: checklist lines missing to move forward to ``target_stage``}.
@@ -176,11 +191,8 @@ class CrmLead(models.Model):
         """
         if not target_stage:
             return {}
-        items, lines, done = self._checklist_state()
-        required = {}
-        for item in items.filtered("required"):
-            required.setdefault(item.stage_id.id, []).append(item)
-        pipelines, lacking = {}, {}
+        Item = self.env["crm.stage.checklist.item"]
+        pipelines, passed = {}, {}
         for lead in self:
             lead_team = lead.team_id if team is None else team
             if lead_team not in pipelines:
@@ -196,12 +208,16 @@ class CrmLead(models.Model):
             start = order.get(current.id, 0)
             if order[target_stage.id] <= start and current.id in order:
                 continue  # moving back (or staying) is free
-            items_lacking = [
-                item
-                for stage in pipeline[start : order[target_stage.id]]
-                for item in required.get(stage.id, [])
-                if (lead.id, item.id) not in done
-            ]
+            passed[lead] = pipeline[start : order[target_stage.id]]
+        if not passed:
+            return {}
+        # only the required outputs of the stages passed are looked at
+        required = Item._active_items(self.env["crm.stage"].union(*passed.values())).filtered("required")
+        leads = self.filtered(lambda lead: lead in passed)
+        _items, lines, done = leads._checklist_state(required)
+        lacking = {}
+        for lead, stages in passed.items():
+            items_lacking = [item for item in required if item.stage_id in stages and (lead.id, item.id) not in done]
             if items_lacking:
                 lacking[lead] = items_lacking
         without_line = self.browse(

@@ -86,9 +86,13 @@ class CrmLead(ProcessGuard, models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
+        # the empty answer lines are added in one INSERT below, not one default per lead
+        vals_list = [{"grading_line_ids": [], **vals} for vals in vals_list]
         leads = super(CrmLead, self.with_context(crm_grading_from_lead=True)).create(vals_list)
         leads = leads.with_env(self.env)
-        leads._ensure_grading_lines()
+        # leads created with some answers may lack others: their completeness changes
+        answered = [lead.id for lead, vals in zip(leads, vals_list, strict=True) if vals["grading_line_ids"]]
+        leads._ensure_grading_lines(changed=leads.browse(answered))
         leads._start_grade_cadence({})
         return leads
 
@@ -105,16 +109,36 @@ class CrmLead(ProcessGuard, models.Model):
             return self.env._("Answer the grading questions: the score and the grade follow from the answers.")
         return super()._process_fields_hint(field_names)
 
-    def _ensure_grading_lines(self):
-        """Create an empty answer line for every active criterion the lead lacks."""
-        criteria = self.env["crm.grading.criterion"].sudo().search([])
-        # empty answers change no grade: no cadence check for them
-        self.with_context(crm_grading_from_lead=True)._ensure_lines(
-            "crm.lead.grading.line",
-            "criterion_id",
-            criteria,
-            lambda lead, criterion: not criterion.company_id or criterion.company_id == lead.company_id,
+    def _ensure_grading_lines(self, changed=None):
+        """Give the leads an empty answer line for every active criterion of their company they
+        lack, in one INSERT whatever the number of leads (an ORM create costs milliseconds per
+        lead on imports). What depends on the answers (completeness, score, grade…) is then
+        recomputed for the leads of ``changed`` (default: all); new leads created without
+        answers need no recompute: empty lines change nothing of what they have."""
+        if not self:
+            return
+        self.env["crm.lead.grading.line"].flush_model()
+        self.env.cr.execute(
+            SQL(
+                """
+                INSERT INTO crm_lead_grading_line
+                       (lead_id, criterion_id, criterion_sequence, company_id, points,
+                        create_uid, create_date, write_uid, write_date)
+                SELECT new.lead_id, crit.id, crit.sequence, new.company_id, 0, %(uid)s, %(now)s, %(uid)s, %(now)s
+                  FROM unnest(%(lead_ids)s::int[], %(company_ids)s::int[]) AS new(lead_id, company_id)
+                  JOIN crm_grading_criterion crit
+                    ON crit.active AND (crit.company_id IS NULL OR crit.company_id = new.company_id)
+              ORDER BY new.lead_id, crit.sequence, crit.id
+                    ON CONFLICT (lead_id, criterion_id) DO NOTHING
+                """,
+                uid=self.env.uid,
+                now=fields.Datetime.now(),
+                lead_ids=self.ids,
+                company_ids=[lead.company_id.id for lead in self],
+            )
         )
+        self.invalidate_recordset(["grading_line_ids"])
+        (self if changed is None else changed).modified(["grading_line_ids"])
 
     def _ensure_lines(self, line_model, item_field, items, applies):
         """Give each lead one line per item (criterion, checklist item…) it lacks, in one create."""

@@ -15,7 +15,7 @@ class CrmLeadGradingLine(ProcessGuard, models.Model):
 
     lead_id = fields.Many2one("crm.lead", required=True, ondelete="cascade", index=True)
     criterion_id = fields.Many2one("crm.grading.criterion", required=True, ondelete="cascade", index=True)
-    criterion_sequence = fields.Integer(related="criterion_id.sequence", store=True)
+    criterion_sequence = fields.Integer(related="criterion_id.sequence", store=True, precompute=True)
     option_id = fields.Many2one(
         "crm.grading.criterion.option",
         string="Answer",
@@ -25,7 +25,7 @@ class CrmLeadGradingLine(ProcessGuard, models.Model):
     )
     points = fields.Integer(compute="_compute_points", store=True)
     max_points = fields.Integer(related="criterion_id.max_points")
-    company_id = fields.Many2one(related="lead_id.company_id", store=True)
+    company_id = fields.Many2one(related="lead_id.company_id", store=True, precompute=True)
 
     _sql_constraints = [
         ("lead_criterion_uniq", "unique(lead_id, criterion_id)", "A lead answers each grading criterion once."),

@@ -27,6 +27,7 @@ class CrmLeadStageHistory(models.Model):
         related="days_in_stage",
         string="Total days in stage",
         store=True,
+        precompute=True,
         aggregator="sum",
         help="The days in the previous stage, added up: grouped by lead, how long it took to get where it is.",
     )
@@ -35,5 +36,5 @@ class CrmLeadStageHistory(models.Model):
     is_override = fields.Boolean(string="Override", index=True)
     override_reason = fields.Text(string="Reason")
     is_migration = fields.Boolean(string="Migration", help="Moved by the standard stages wizard.")
-    team_id = fields.Many2one(related="lead_id.team_id", store=True, index=True)
-    company_id = fields.Many2one(related="lead_id.company_id", store=True, index=True)
+    team_id = fields.Many2one(related="lead_id.team_id", store=True, precompute=True, index=True)
+    company_id = fields.Many2one(related="lead_id.company_id", store=True, precompute=True, index=True)

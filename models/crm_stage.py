@@ -22,6 +22,12 @@ class CrmStage(models.Model):
         ("max_days_positive", "CHECK(max_days >= 0)", "The stall delay of a stage cannot be negative."),
     ]
 
+    def unlink(self):
+        # their outputs go with them (ondelete cascade, in SQL): forget the cached list of outputs
+        res = super().unlink()
+        self.env.registry.clear_cache()
+        return res
+
     def _pipeline_for(self, team):
         """The stages of ``team``'s pipeline, in order (shared stages included)."""
         return self.search(["|", ("team_id", "=", False), ("team_id", "=", team.id)])

@@ -2,7 +2,7 @@ from collections import defaultdict
 from collections.abc import Callable
 from typing import NamedTuple
 
-from odoo import api, fields, models
+from odoo import api, fields, models, tools
 from odoo.tools.translate import LazyGettext, LazyTranslate
 
 _lt = LazyTranslate(__name__)
@@ -19,6 +19,7 @@ class EvidenceKind(NamedTuple):
     depends: tuple = ()  # the lead fields check() reads, for the computes that show done outputs
     action: str = ""  # the lead method opening what completes it ("" : completed where it is shown)
     in_dialog: bool = False  # the gate dialog completes it with the lead's own fields
+    on_line: bool = False  # done on the lead's checklist line (the line must be read)
 
 
 def _on_line(field_name):
@@ -50,9 +51,9 @@ def _records(model, lead_field, domain, done, groupby=()):
 
 
 EVIDENCE_KINDS = {
-    "manual": EvidenceKind("Ticked by a user", _lt("Tick it once it is done."), _on_line("manual_done")),
+    "manual": EvidenceKind("Ticked by a user", _lt("Tick it once it is done."), _on_line("manual_done"), on_line=True),
     "attachment": EvidenceKind(
-        "Document attached", _lt("Attach the document to this output."), _on_line("attachment_ids")
+        "Document attached", _lt("Attach the document to this output."), _on_line("attachment_ids"), on_line=True
     ),
     "source": EvidenceKind(
         "Source recorded",
@@ -210,8 +211,47 @@ class CrmStageChecklistItem(models.Model):
             if item and item.evidence == "manual":
                 item.evidence = evidence
 
+    @api.model
+    @tools.ormcache()
+    def _active_item_ids_by_stage(self):
+        """{stage id: (ids of its active outputs, in order)}: read on every lead create, move and
+        progress, changed rarely, so cached (cleared by any change of outputs or stages)."""
+        by_stage = defaultdict(list)
+        for item in self.sudo().search([]):
+            by_stage[item.stage_id.id].append(item.id)
+        return {stage_id: tuple(ids) for stage_id, ids in by_stage.items()}
+
+    @api.model
+    def _active_items(self, stages=None):
+        """The active outputs (of ``stages`` if given), without a query once cached."""
+        by_stage = self._active_item_ids_by_stage()
+        stage_ids = by_stage if stages is None else stages.ids
+        return self.sudo().browse(item_id for stage_id in stage_ids for item_id in by_stage.get(stage_id, ()))
+
     @api.model_create_multi
     def create(self, vals_list):
         items = super().create(vals_list)
-        self.env["crm.lead"].search([("probability", "<", 100)])._ensure_checklist_lines()
+        items._outputs_changed(items.stage_id)
         return items
+
+    def write(self, vals):
+        stages = self.stage_id
+        res = super().write(vals)
+        self._outputs_changed(stages | self.stage_id)
+        return res
+
+    def unlink(self):
+        stages = self.stage_id
+        res = super().unlink()
+        self._outputs_changed(stages)
+        return res
+
+    def _outputs_changed(self, stages):
+        """The outputs of ``stages`` changed: forget the cached list and recompute the progress
+        of the leads in these stages (the leads keep their lines; a line appears for a new
+        output when someone opens the lead's checklist or the gate asks for it)."""
+        self.env.registry.clear_cache()
+        if stages:
+            Lead = self.env["crm.lead"].with_context(active_test=False)
+            leads = Lead.sudo().search([("stage_id", "in", stages.ids)])
+            self.env.add_to_compute(Lead._fields["checklist_progress"], leads)

@@ -103,6 +103,12 @@ class CrmSalesProcessCase(TransactionCase):
     def all_levels(level):
         return dict.fromkeys(CRITERIA, level)
 
+    def checklist(self, lead):
+        """The lead's checklist lines as its owner sees them once he opens its checklist (a
+        lead gets its lines when opened, not when created)."""
+        lead.action_open_checklist()
+        return lead.checklist_line_ids
+
     @contextmanager
     def frozen(self, when):
         """Freeze both Python's clock and the transaction timestamp (create_date, date_open)."""

@@ -213,10 +213,10 @@ class TestLeadIntegrityOverRpc(StandardPipeline, RpcAttackCase):
             {"stage_id": self.stage["discovery"].id, "name": "现场考察报告", "evidence": "manual"}
         )
         lead = self._ready_lead()
-        line = lead.checklist_line_ids.filtered(lambda line: line.name == "现场考察报告")
+        line = self.checklist(lead).filtered(lambda line: line.name == "现场考察报告")
         line.with_user(self.rep).write({"manual_done": True})
         done_by, done_date = line.done_by_id, line.done_date
-        evidence_line = lead.checklist_line_ids.filtered(lambda line: line.evidence == "spin")
+        evidence_line = self.checklist(lead).filtered(lambda line: line.evidence == "spin")
         attempts = {
             "done by": (line, {"done_by_id": self.rep_2.id}),
             "done on": (line, {"done_date": "2020-01-01 08:00:00"}),

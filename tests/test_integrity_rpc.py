@@ -277,7 +277,7 @@ class TestDocumentIntegrityRpc(DocumentAttackCase):
     def test_solution_review_cannot_be_created_approved(self):
         lead = self._create_lead(type="opportunity")
         order = self._order(lead)
-        line = lead.checklist_line_ids.filtered(lambda line: line.item_id == self.checklist_item)
+        line = self.checklist(lead).filtered(lambda line: line.item_id == self.checklist_item)
         self.assertTrue(line, "The lead has its solution-review output.")
         self.assertFalse(line.is_done)
         base = {"lead_id": lead.id, "order_id": order.id, "summary": "<p>8 台加工中心</p>"}
@@ -648,7 +648,7 @@ class TestApprovalIntegrityRpc(DocumentAttackCase):
         for code in SOLUTION_TIERS:
             self._decide(review, code, f"{code} OK")
         self.assertEqual(review.state, "approved")
-        line = review.lead_id.checklist_line_ids.filtered(lambda line: line.item_id == self.checklist_item)
+        line = self.checklist(review.lead_id).filtered(lambda line: line.item_id == self.checklist_item)
         self.assertTrue(line.is_done)
         self.assertFalse(self._todo_users(review))
         result = self.rpc("sale.order.line", "write", [review.order_id.order_line.id], {"price_unit": 500.0})

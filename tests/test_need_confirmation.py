@@ -63,7 +63,7 @@ class TestNeedConfirmation(NeedConfirmationCase):
 
     def test_signature_confirms_the_needs_and_the_checklist(self):
         lead, needs = self._lead_with_needs()
-        line = lead.checklist_line_ids.filtered(lambda line: line.evidence == "needs_confirmed")
+        line = self.checklist(lead).filtered(lambda line: line.evidence == "needs_confirmed")
         self.assertFalse(line.is_done)
         confirmation = self._confirmation(lead)
         action = confirmation.with_user(self.rep).action_sign_on_site()

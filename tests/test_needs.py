@@ -54,7 +54,7 @@ class TestNeeds(CrmSalesProcessCase):
         form.save().action_confirm()
 
     def _line(self, lead, evidence):
-        line = lead.checklist_line_ids.filtered(lambda line: line.evidence == evidence)
+        line = self.checklist(lead).filtered(lambda line: line.evidence == evidence)
         line.invalidate_recordset(["is_done"])
         return line
 

@@ -215,7 +215,7 @@ class TestNegotiationMinutes(MinutesCase):
 
     def test_checklist_item_flips_when_signed_and_gate_opens(self):
         lead = self._lead_in_negotiation()
-        line = lead.checklist_line_ids.filtered(lambda line: line.item_id == self.item_minutes)
+        line = self.checklist(lead).filtered(lambda line: line.item_id == self.item_minutes)
         self.assertEqual(line.evidence, "minutes_signed")
         self.assertFalse(line.is_done)
         with self.assertRaises(UserError):

@@ -175,7 +175,7 @@ class TestSolutionReview(CrmSalesProcessCase):
 
     def test_checklist_output_done_when_approved(self):
         review = self._submitted_review()
-        line = self.lead.checklist_line_ids.filtered(lambda line: line.item_id == self.checklist_item)
+        line = self.checklist(self.lead).filtered(lambda line: line.item_id == self.checklist_item)
         self.assertFalse(line.is_done)
         self._decide(review, "legal", "OK")
         self._decide(review, "technical", "OK")

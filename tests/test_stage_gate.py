@@ -36,7 +36,7 @@ class StandardPipeline:
 @tagged("post_install", "-at_install")
 class TestStageGate(StandardPipeline, CrmSalesProcessCase):
     def _tick(self, lead, stage_code):
-        lines = lead.checklist_line_ids.filtered(
+        lines = self.checklist(lead).filtered(
             lambda line: line.stage_id == self.stage[stage_code] and line.evidence == "manual"
         )
         lines.with_user(self.rep).write({"manual_done": True})
@@ -44,7 +44,16 @@ class TestStageGate(StandardPipeline, CrmSalesProcessCase):
     def test_new_lead_starts_in_lead_acquisition_with_its_checklist(self):
         lead = self._create_lead()
         self.assertEqual(lead.stage_id, self.stage["lead"])
+        self.assertFalse(lead.checklist_line_ids, "No line is written for a new lead: imports stay cheap.")
+        self.assertEqual(lead.checklist_progress, 25, "Of the 4 outputs of Lead acquisition, the owner is set.")
+        lead.source_id = self.env["utm.source"].create({"name": "展会"})
+        self.env.flush_all()
+        self.env.cr.execute("SELECT checklist_progress FROM crm_lead WHERE id = %s", [lead.id])
+        self.assertEqual(self.env.cr.fetchone()[0], 50, "Stored, and kept up to date by the evidence.")
+        # opening the lead in its form (as its owner) shows every output of the pipeline
+        form_values = lead.with_user(self.rep).web_read({"checklist_line_ids": {"fields": {"name": {}}}})
         items = self.env["crm.stage.checklist.item"].search([])
+        self.assertEqual(len(form_values[0]["checklist_line_ids"]), len(items))
         self.assertEqual(lead.checklist_line_ids.item_id, items)
         self.assertEqual(lead.stage_history_ids.stage_to_id, self.stage["lead"])
         self.assertFalse(lead.stage_history_ids.stage_from_id)
@@ -64,7 +73,7 @@ class TestStageGate(StandardPipeline, CrmSalesProcessCase):
 
     def test_evidence_items_cannot_be_ticked(self):
         lead = self._create_lead()
-        line = lead.checklist_line_ids.filtered(lambda line: line.evidence == "source")
+        line = self.checklist(lead).filtered(lambda line: line.evidence == "source")
         with self.assertRaises(UserError):
             line.with_user(self.rep).write({"manual_done": True})
         self.assertFalse(line.is_done)
@@ -75,7 +84,7 @@ class TestStageGate(StandardPipeline, CrmSalesProcessCase):
     def test_manual_tick_records_who_and_when(self):
         lead = self._ready_lead()
         self._tick(lead, "solution")
-        line = lead.checklist_line_ids.filtered(
+        line = self.checklist(lead).filtered(
             lambda line: line.stage_id == self.stage["solution"] and line.evidence == "manual"
         )[:1]
         self.assertTrue(line)
@@ -235,7 +244,7 @@ class TestStageGate(StandardPipeline, CrmSalesProcessCase):
     def test_dialog_opens_the_documents_that_complete_an_output(self):
         lead = self._ready_lead()
         document_discovery(lead)
-        lines = {line.evidence: line for line in lead.checklist_line_ids}
+        lines = {line.evidence: line for line in self.checklist(lead)}
         self.assertEqual(lines["needs_confirmed"].with_user(self.rep).action_complete()["res_model"], "crm.lead.need")
         self.assertEqual(
             lines["minutes_signed"].with_user(self.rep).action_complete()["res_model"], "crm.negotiation.minutes"
@@ -276,7 +285,7 @@ class TestStageGate(StandardPipeline, CrmSalesProcessCase):
     def test_pain_points_and_timeline_come_from_their_fields(self):
         lead = self._ready_lead()
         document_discovery(lead)
-        lines = lead.checklist_line_ids.filtered(lambda line: line.evidence in ("pain_points", "timeline"))
+        lines = self.checklist(lead).filtered(lambda line: line.evidence in ("pain_points", "timeline"))
         self.assertEqual(len(lines), 2)
         self.assertTrue(all(lines.mapped("is_done")))
         with self.assertRaises(UserError):
@@ -369,7 +378,7 @@ class TestStageGate(StandardPipeline, CrmSalesProcessCase):
         self.env["crm.stage.checklist.item"].create(
             [{"stage_id": self.stage["lead"].id, "name": f"Extra {i}", "evidence": "source"} for i in range(27)]
         )
-        self.assertEqual(len(lead.checklist_line_ids.filtered(lambda line: line.stage_id == self.stage["lead"])), 31)
+        self.assertEqual(len(self.checklist(lead).filtered(lambda line: line.stage_id == self.stage["lead"])), 31)
         self.env.invalidate_all()
         with self.assertQueryCount(few):
             lead.write(forward)
