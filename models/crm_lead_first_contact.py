@@ -5,7 +5,9 @@ team leader (cron).
 """
 
 import logging
+import threading
 from datetime import timedelta
+from functools import cache
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError
@@ -129,37 +131,66 @@ class CrmLead(models.Model):
         return bool(message.partner_ids - internal_partners)
 
     @api.model
-    def _cron_escalate_overdue_first_contact(self):
-        """Give the team leader one activity for each A lead whose first contact is overdue."""
-        leads = self.search(
-            [
-                ("grade", "=", "a"),
-                ("first_contact_state", "=", "overdue"),
-                ("first_contact_escalated", "=", False),
-                ("probability", "<", 100),
-                ("team_id.user_id", "!=", False),
-            ]
-        )
-        escalated = self.browse()
-        for lead in leads:
-            leader = lead.team_id.user_id
-            if not lead.with_user(leader).has_access("read"):
-                continue
-            # the leader reads it: in his language and time zone
-            env = self.with_context(lang=leader.lang).env
-            lead.activity_schedule(
-                "crm_sales_process.mail_activity_type_first_contact_overdue",
-                user_id=leader.id,
-                note=env._(
-                    "The first contact of this A lead was due on %(deadline)s and nobody reached the customer yet "
-                    "(owner: %(owner)s).",
-                    deadline=lead.company_id.with_env(env)._local_datetime_str(
-                        lead.first_contact_deadline, tz=leader.tz
-                    ),
-                    owner=lead.user_id.name or env._("unassigned"),
-                ),
-            )
-            escalated |= lead
-        escalated._process().write({"first_contact_escalated": True})
-        _logger.info("First-contact escalation: %s overdue A lead(s) escalated", len(escalated))
-        return escalated
+    def _cron_escalate_overdue_first_contact(self, batch_size=1000):
+        """Give the team leader one activity for each A lead whose first contact is overdue.
+
+        ``batch_size`` leads per transaction: each batch marks its leads escalated and commits with
+        their activities, so a run cut short goes on where it stopped and no leader is told twice.
+        Returns the number of leads escalated."""
+        domain = [
+            ("grade", "=", "a"),
+            ("first_contact_state", "=", "overdue"),
+            ("first_contact_escalated", "=", False),
+            ("probability", "<", 100),
+            ("team_id.user_id", "!=", False),
+        ]
+        # not inside tests: told as website.visitor's cron does (pytest-odoo leaves current_test unset on 18)
+        auto_commit = not getattr(threading.current_thread(), "testing", False)
+        total = self.search_count(domain)
+        activity_type = self.env.ref("crm_sales_process.mail_activity_type_first_contact_overdue")
+        model_id = self.env["ir.model"]._get_id("crm.lead")
+        today = cache(lambda tz: fields.Date.context_today(self.with_context(tz=tz)))
+        done = escalated_count = last_id = 0
+        # by increasing id: a lead its leader may not read stays unescalated, and is not found again
+        while leads := self.search([*domain, ("id", ">", last_id)], limit=batch_size, order="id"):
+            last_id = leads[-1].id
+            escalated = self.browse()
+            vals_list = []
+            # the leader reads it: in his language and time zone (one access check and one
+            # translation read per leader, not per lead)
+            for leader, leader_leads in leads.grouped(lambda lead: lead.team_id.user_id).items():
+                readable = leader_leads.with_user(leader)._filtered_access("read")
+                env = self.with_context(lang=leader.lang).env
+                summary = activity_type.with_env(env).summary
+                for lead in readable.with_env(env):
+                    company = lead.company_id or env.company
+                    vals_list.append(
+                        {
+                            "res_model_id": model_id,
+                            "res_id": lead.id,
+                            "activity_type_id": activity_type.id,
+                            "automated": True,
+                            "user_id": leader.id,
+                            "date_deadline": today(leader.tz),
+                            "summary": summary,
+                            "note": env._(
+                                "The first contact of this A lead was due on %(deadline)s and nobody reached the "
+                                "customer yet (owner: %(owner)s).",
+                                deadline=company._local_datetime_str(lead.first_contact_deadline, tz=leader.tz),
+                                owner=lead.user_id.name or env._("unassigned"),
+                            ),
+                        }
+                    )
+                escalated |= readable.with_env(self.env)
+            # mail_activity_quick_update: no "assigned to you" email per lead (a leader may get hundreds
+            # after an import); he sees them in his activities
+            self.env["mail.activity"].with_context(mail_activity_quick_update=True).create(vals_list)
+            escalated._process().write({"first_contact_escalated": True})
+            done += len(leads)
+            escalated_count += len(escalated)
+            self.env["ir.cron"]._notify_progress(done=done, remaining=max(total - done, 0))
+            if auto_commit:
+                # a cron commits its batches: what is done stays done if the worker is stopped
+                self.env.cr.commit()  # pylint: disable=invalid-commit
+        _logger.info("First-contact escalation: %s overdue A lead(s) escalated", escalated_count)
+        return escalated_count

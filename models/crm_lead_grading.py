@@ -117,6 +117,9 @@ class CrmLead(ProcessGuard, models.Model):
         answers need no recompute: empty lines change nothing of what they have."""
         if not self:
             return
+        # graded before the empty lines exist (new leads: from the cache, without a query), so
+        # that only the leads of ``changed`` read their lines again
+        self.mapped("grading_complete")
         self.env["crm.lead.grading.line"].flush_model()
         self.env.cr.execute(
             SQL(

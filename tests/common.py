@@ -115,6 +115,20 @@ class CrmSalesProcessCase(TransactionCase):
         with freeze_time(when), patch.object(self.env.cr, "now", lambda: when):
             yield
 
+    @contextmanager
+    def assertExactQueryCount(self, count):
+        """assertQueryCount made exact: the same measure (ORM and cursor flushed before and after,
+        no random bus clean-up), but fewer queries fail too, so that a budget no longer reached
+        is lowered and keeps guarding."""
+        self.env.flush_all()
+        self.env.cr.flush()
+        before = self.cr.sql_log_count
+        with patch("random.random", lambda: 1):
+            yield
+            self.env.flush_all()
+            self.env.cr.flush()
+        self.assertEqual(self.cr.sql_log_count - before, count, "Exactly the budgeted queries.")
+
     def count_queries(self, func):
         """Queries ``func`` costs from cold caches, counted as assertQueryCount does
         (ORM flush and the cursor's pre-commit work, e.g. tracking, included)."""
