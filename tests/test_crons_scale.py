@@ -6,7 +6,7 @@ About the query counts: the ORM writes at most 100 rows per INSERT or UPDATE sta
 (``INSERT_BATCH_SIZE`` and ``UPDATE_BATCH_SIZE`` in odoo/models.py, the same for core's own
 ``create`` and ``write``): with that statement size lifted, 10, 100 and 1,000 records cost exactly
 the same queries (with it, 1,000 records cost the statements of the nine further hundreds of rows:
-stalled reminders 21 + 9×3, escalation 25 + 9×4, demotion 12 + 9; never a query per record)."""
+stalled reminders 21 + 9 * 3, escalation 25 + 9 * 4, demotion 12 + 9; never a query per record)."""
 
 import threading
 from contextlib import contextmanager
