@@ -1,11 +1,11 @@
 """make bench: lead re-grading against Odoo's predictive lead scoring (PLS).
 
-Creates N leads with answered grading lines in a scratch database, then times
+Creates N leads with answered grading lines in a scratch database (scripts/bench.sh runs it on a
+throw-away copy of the addon's bench database: it commits), then times
 (a) the full re-grade that follows a change of the best urgency answer's points
     (every lead's weight changes), and
 (b) crm.lead._cron_update_automated_probabilities on the same leads,
-and prints throughput and the ratio of the two. Nothing is kept: the scratch
-database is dropped by the next run.
+and prints throughput and the ratio of the two.
 """
 
 import argparse
@@ -14,6 +14,9 @@ import time
 
 import odoo
 from odoo import Command, api
+
+# the full re-grade of every open lead takes at most half the time of Odoo's predictive lead scoring on them
+REGRADE_TARGET = 0.5
 
 
 def parse_args():
@@ -26,6 +29,9 @@ def parse_args():
 
 
 def create_leads(env, count, closed_share):
+    # importable once the addons path is configured (main)
+    from odoo.addons.crm_sales_process.models.crm_lead_gate import StageGateBypass  # noqa: PLC0415
+
     rng = random.Random(42)
     criteria = env["crm.grading.criterion"].search([])
     options = {c: c.option_ids for c in criteria}
@@ -33,8 +39,13 @@ def create_leads(env, count, closed_share):
     won_stage = stages.filtered("is_won")[:1]
     open_stages = stages - won_stage
     sources = env["utm.source"].search([], limit=5)
+    # set-up, not what is measured: the leads are put in their stages as a data migration would (past the gate)
     Lead = env["crm.lead"].with_context(
-        tracking_disable=True, mail_create_nolog=True, mail_notrack=True, mail_activity_automation_skip=True
+        tracking_disable=True,
+        mail_create_nolog=True,
+        mail_notrack=True,
+        mail_activity_automation_skip=True,
+        crm_stage_gate_bypass=StageGateBypass("migration", "make bench"),
     )
     batch = 1000
     created = 0
@@ -134,8 +145,10 @@ def main():
         f"(a') re-grade after tuning a non-best answer: {open_leads} leads in {tuning_seconds:.2f} s"
         f" = {open_leads / tuning_seconds:,.0f} leads/s"
     )
-    print(f"ratio (a)/(b), elapsed time:        {regrade_seconds / pls_seconds:.3f}  (target <= 0.5)")
+    print(f"ratio (a)/(b), elapsed time:        {regrade_seconds / pls_seconds:.3f}  (target <= {REGRADE_TARGET})")
     print(f"ratio (a')/(b), elapsed time:       {tuning_seconds / pls_seconds:.3f}")
+    if regrade_seconds / pls_seconds > REGRADE_TARGET:
+        print(f"TARGET MISSED: the full re-grade takes more than {REGRADE_TARGET}x the time of predictive lead scoring")
 
 
 if __name__ == "__main__":

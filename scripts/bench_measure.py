@@ -370,6 +370,10 @@ def main_table(core, addon):
     return table(["work", "core", "addon", "ratio", "target", "met?"], rows), missed
 
 
+def growth_text(growth):
+    return f"{growth:.2f}x" if growth >= 0.1 else f"{growth:.2g}x"
+
+
 def scale_table(core, addon, core_big, addon_big):
     rows, missed = [], []
     for db, small, big in (("core", core, core_big), ("addon", addon, addon_big)):
@@ -385,7 +389,7 @@ def scale_table(core, addon, core_big, addon_big):
                     f"{stat(ts, 'ms')}, {fmt(statistics.median(qs), 'q')} q",
                     f"{stat(tb, 'ms')}, {fmt(statistics.median(qb), 'q')} q",
                     "per card",
-                    f"{growth:.2f}x",
+                    growth_text(growth),
                 ]
             )
             if statistics.median(qb) != statistics.median(qs):
@@ -404,7 +408,7 @@ def scale_table(core, addon, core_big, addon_big):
                 f"{stat(ts, 'ms')} / {ns[0]:,} rows",
                 f"{stat(tb, 'ms')} / {nb[0]:,} rows",
                 "per table row",
-                f"{big_per_row / small_per_row:.2f}x",
+                growth_text(big_per_row / small_per_row),
             ]
         )
     headers = ["work", "small DB (400 bench leads)", "100,000 leads", "cost", "growth"]
