@@ -11,6 +11,7 @@ each kind of output is proven is declared in EVIDENCE_KINDS (crm_stage_checklist
 """
 
 import logging
+from collections import defaultdict
 from contextlib import nullcontext
 
 from odoo import api, fields, models
@@ -58,10 +59,13 @@ class CrmLead(models.Model):
     def _compute_checklist_progress(self):
         required = self.env["crm.stage.checklist.item"]._active_items(self.stage_id).filtered("required")
         _items, _lines, done = self._checklist_state(required)
+        by_stage = defaultdict(list)
+        for item in required:
+            by_stage[item.stage_id.id].append(item.id)
         for lead in self:
             key = lead._origin.id or lead.id
-            stage_items = [item for item in required if item.stage_id == lead.stage_id]
-            finished = sum((key, item.id) in done for item in stage_items)
+            stage_items = by_stage.get(lead.stage_id.id, [])
+            finished = sum((key, item_id) in done for item_id in stage_items)
             lead.checklist_progress = round(100 * finished / len(stage_items)) if stage_items else 100
 
     @api.model_create_multi
@@ -208,7 +212,8 @@ class CrmLead(models.Model):
             start = order.get(current.id, 0)
             if order[target_stage.id] <= start and current.id in order:
                 continue  # moving back (or staying) is free
-            passed[lead] = pipeline[start : order[target_stage.id]]
+            if stages := pipeline[start : order[target_stage.id]]:
+                passed[lead] = stages
         if not passed:
             return {}
         # only the required outputs of the stages passed are looked at
@@ -297,7 +302,7 @@ class CrmLead(models.Model):
                     "override_reason": bypass.reason if bypass else False,
                 }
             )
-        self.env["crm.lead.stage.history"].sudo().create(vals_list)
+        self.env["crm.lead.stage.history"].sudo()._record(vals_list)
         # a stage move (not the first stage of a new lead) is progress with the customer
         self.browse(
             [lead.id for lead, (stage_from, _entered) in moves.items() if stage_from]

@@ -1,4 +1,5 @@
-from odoo import fields, models
+from odoo import api, fields, models
+from odoo.tools import SQL
 
 from .crm_lead_grading import GRADES
 
@@ -38,3 +39,45 @@ class CrmLeadStageHistory(models.Model):
     is_migration = fields.Boolean(string="Migration", help="Moved by the standard stages wizard.")
     team_id = fields.Many2one(related="lead_id.team_id", store=True, precompute=True, index=True)
     company_id = fields.Many2one(related="lead_id.company_id", store=True, precompute=True, index=True)
+
+    @api.model
+    def _record(self, rows):
+        """Write history rows in one INSERT, whatever their number: every stage move of every
+        lead writes one, so an import or a batch move must not pay an ORM create per row.
+        ``rows``: dicts of the columns of a move (lead, stages, user, date, days, score, grade,
+        override/migration and reason); team and company are the leads'. Nothing computes
+        from history rows: the leads' ``stage_history_ids`` are only invalidated."""
+        if not rows:
+            return
+        leads = self.env["crm.lead"].browse(row["lead_id"] for row in rows)
+        now = fields.Datetime.now()
+        columns = {
+            "lead_id": ("int4", [row["lead_id"] for row in rows]),
+            "stage_from_id": ("int4", [row["stage_from_id"] or None for row in rows]),
+            "stage_to_id": ("int4", [row["stage_to_id"] for row in rows]),
+            "user_id": ("int4", [row["user_id"] for row in rows]),
+            "date": ("timestamp", [row["date"] for row in rows]),
+            "days_in_stage": ("numeric", [row["days_in_stage"] for row in rows]),
+            "days_in_stage_total": ("numeric", [row["days_in_stage"] for row in rows]),
+            "grading_score": ("int4", [row["grading_score"] or 0 for row in rows]),
+            "grade": ("varchar", [row["grade"] or None for row in rows]),
+            "is_override": ("bool", [row["is_override"] for row in rows]),
+            "is_migration": ("bool", [row["is_migration"] for row in rows]),
+            "override_reason": ("text", [row["override_reason"] or None for row in rows]),
+            "team_id": ("int4", [lead.team_id.id or None for lead in leads]),
+            "company_id": ("int4", [lead.company_id.id or None for lead in leads]),
+        }
+        # one array per column, unnested into rows: one statement, few parameters
+        self.env.cr.execute(
+            SQL(
+                "INSERT INTO crm_lead_stage_history (%s, create_uid, create_date, write_uid, write_date) "
+                "SELECT *, %s, %s, %s, %s FROM unnest(%s)",
+                SQL(", ").join(map(SQL.identifier, columns)),
+                self.env.uid,
+                now,
+                self.env.uid,
+                now,
+                SQL(", ").join(SQL(f"%s::{kind}[]", values) for kind, values in columns.values()),
+            )
+        )
+        leads.invalidate_recordset(["stage_history_ids"], flush=False)

@@ -251,7 +251,20 @@ class ResPartner(ProcessGuard, models.Model):
         """Record that the customers of these partners made progress now."""
         customers = self.commercial_partner_id
         if customers:
-            customers.sudo().write({"last_progress_date": fields.Datetime.now()})
+            # a process date nothing computes from, set on every stage move: one UPDATE, without
+            # the partner write's synchronisation of commercial fields and addresses
+            now = fields.Datetime.now()
+            customers.flush_recordset(["last_progress_date"])
+            self.env.cr.execute(
+                SQL(
+                    "UPDATE res_partner SET last_progress_date = %s, write_uid = %s, write_date = %s WHERE id IN %s",
+                    now,
+                    self.env.uid,
+                    now,
+                    tuple(customers.ids),
+                )
+            )
+            customers.invalidate_recordset(["last_progress_date", "write_uid", "write_date"])
 
     @api.model
     def _cron_demote_stale_customers(self, batch_size=1000):
