@@ -16,6 +16,7 @@ import sys
 import tempfile
 import time
 
+import psycopg2
 from lxml import etree
 
 import odoo
@@ -192,12 +193,15 @@ class Worker:
 
     def suite_small(self, reps):
         Lead = "crm.lead"
+        # the screens first: the rolled-back creations below leave dead rows behind until the next VACUUM
+        self.suite_kanban(reps)
+        if self.addon:
+            self.suite_reports(reps)
         self.run("create_1", lambda env: env[Lead].create(self.lead_vals(1, "one")) and None, reps)
         self.run("create_20", lambda env: env[Lead].create(self.lead_vals(20, "twenty")) and None, reps)
         vals_2000 = self.lead_vals(2000, "import")
         # once per worker, no warm-up: the smaller creations warmed the caches up
         self.run("create_2000", lambda env: env[Lead].create(vals_2000) and None, 1, count=2000, warmup=False)
-        self.suite_kanban(reps)
         # a sales manager hands the salesman's leads to a colleague (the salesman himself could not: core
         # recomputes the leads' properties after the write, and he no longer reads leads that are not his)
         self.run(
@@ -209,8 +213,6 @@ class Worker:
         self.run(
             "move_100", lambda env: env[Lead].browse(self.move_ids).write({"stage_id": self.move_to}) and None, reps
         )
-        if self.addon:
-            self.suite_reports(reps)
 
     def suite_kanban(self, reps):
         self.run("kanban_400", lambda env: self.open_kanban(env, 400), reps)
@@ -265,7 +267,20 @@ class Worker:
         return safe_eval(action.domain or "[]", {"uid": self.salesman})
 
 
+def vacuum(database):
+    """The dead rows of the previous workers' rolled-back work removed, the statistics fresh: every
+    worker finds its database as the cache built it."""
+    connection = psycopg2.connect(dbname=database)
+    try:
+        connection.autocommit = True
+        with connection.cursor() as cr:
+            cr.execute("VACUUM ANALYZE")
+    finally:
+        connection.close()
+
+
 def worker_main(args):
+    vacuum(args.database)
     worker = Worker(args.database, args.addons_path)
     getattr(worker, f"suite_{args.suite}")(args.reps)
     with open(args.out, "w") as out:
@@ -348,6 +363,8 @@ def main_table(core, addon):
         cm = statistics.median(c) if c else None
         am = statistics.median(a) if a else None
         ratio = f"{am / cm:.2f}x" if cm and am is not None else "-"
+        if c and a and min(c):
+            ratio += f" ({min(a) / min(c):.2f}x)"
         target, met = "", ""
         if kind == "ratio":
             target = f"<= {arg}x"
@@ -367,7 +384,7 @@ def main_table(core, addon):
         rows.append([label, stat(c, unit), stat(a, unit), ratio, target, met])
         if met == "NO":
             missed.append(f"TARGET MISSED: {label}: core {fmt(cm, unit)}, addon {fmt(am, unit)} (target {target})")
-    return table(["work", "core", "addon", "ratio", "target", "met?"], rows), missed
+    return table(["work", "core", "addon", "ratio (of mins)", "target", "met?"], rows), missed
 
 
 def growth_text(growth):
