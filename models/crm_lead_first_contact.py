@@ -6,6 +6,7 @@ team leader (cron).
 
 import logging
 import threading
+from collections import defaultdict
 from datetime import timedelta
 from functools import cache
 
@@ -65,14 +66,19 @@ class CrmLead(models.Model):
 
     @api.depends("first_contact_date", "first_contact_late", "first_contact_deadline")
     def _compute_first_contact_state(self):
+        # on every pipeline card: each lead is sorted into its state, then each state is
+        # assigned to its leads at once (one cache write per state, not per card)
         now = fields.Datetime.now()
+        by_state = defaultdict(list)
         for lead in self:
             if lead.first_contact_date:
-                lead.first_contact_state = "late" if lead.first_contact_late else "on_time"
-            elif lead.first_contact_deadline and lead.first_contact_deadline < now:
-                lead.first_contact_state = "overdue"
+                state = "late" if lead.first_contact_late else "on_time"
             else:
-                lead.first_contact_state = "pending"
+                deadline = lead.first_contact_deadline
+                state = "overdue" if deadline and deadline < now else "pending"
+            by_state[state].append(lead.id)
+        for state, lead_ids in by_state.items():
+            self.browse(lead_ids).first_contact_state = state
 
     def _search_first_contact_state(self, operator, value):
         if operator not in ("=", "!=", "in", "not in"):

@@ -28,15 +28,22 @@ class CrmLead(models.Model):
 
     @api.depends("stage_id.max_days", "date_last_stage_update")
     def _compute_is_stalled(self):
+        # on every pipeline card: one limit per stage, and the flag assigned to the stalled
+        # leads and to the others at once
         now = fields.Datetime.now()
-        for lead in self:
-            max_days = lead.stage_id.max_days
-            lead.is_stalled = bool(
-                max_days
-                and lead.active
-                and lead.date_last_stage_update
-                and lead.date_last_stage_update < now - timedelta(days=max_days)
+        limits = {stage: now - timedelta(days=stage.max_days) for stage in self.stage_id if stage.max_days}
+        stalled = self.browse()
+        if limits:
+            stalled = self.filtered(
+                lambda lead: (
+                    lead.active
+                    and (limit := limits.get(lead.stage_id))
+                    and lead.date_last_stage_update
+                    and lead.date_last_stage_update < limit
+                )
             )
+        stalled.is_stalled = True
+        (self - stalled).is_stalled = False
 
     def _search_is_stalled(self, operator, value):
         if operator not in ("=", "!=") or not isinstance(value, bool):

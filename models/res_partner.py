@@ -248,23 +248,28 @@ class ResPartner(ProcessGuard, models.Model):
         return True
 
     def _mark_customer_progress(self):
-        """Record that the customers of these partners made progress now."""
-        customers = self.commercial_partner_id
-        if customers:
-            # a process date nothing computes from, set on every stage move: one UPDATE, without
-            # the partner write's synchronisation of commercial fields and addresses
-            now = fields.Datetime.now()
-            customers.flush_recordset(["last_progress_date"])
-            self.env.cr.execute(
-                SQL(
-                    "UPDATE res_partner SET last_progress_date = %s, write_uid = %s, write_date = %s WHERE id IN %s",
-                    now,
-                    self.env.uid,
-                    now,
-                    tuple(customers.ids),
-                )
+        """Record that the customers of these partners made progress now.
+
+        A process date nothing computes from, set on every stage move: one UPDATE of the
+        commercial partners (found in SQL too), without the partner write's synchronisation of
+        commercial fields and addresses."""
+        partner_ids = [partner_id for partner_id in self.ids if partner_id]
+        if not partner_ids:
+            return
+        now = fields.Datetime.now()
+        self.env["res.partner"].flush_model(["last_progress_date", "commercial_partner_id"])
+        self.env.cr.execute(
+            SQL(
+                "UPDATE res_partner SET last_progress_date = %s, write_uid = %s, write_date = %s "
+                "WHERE id IN (SELECT commercial_partner_id FROM res_partner WHERE id IN %s) RETURNING id",
+                now,
+                self.env.uid,
+                now,
+                tuple(partner_ids),
             )
-            customers.invalidate_recordset(["last_progress_date", "write_uid", "write_date"])
+        )
+        customers = self.browse(row[0] for row in self.env.cr.fetchall())
+        customers.invalidate_recordset(["last_progress_date", "write_uid", "write_date"], flush=False)
 
     @api.model
     def _cron_demote_stale_customers(self, batch_size=1000):
