@@ -246,13 +246,16 @@ class CrmLead(ProcessGuard, models.Model):
                    AND (lead.grading_score, lead.grading_complete, lead.grade, lead.first_contact_deadline)
                        IS DISTINCT FROM (planned.score, planned.complete, planned.grade,
                                          CASE WHEN planned.grade IS NULL THEN NULL ELSE planned.deadline END)
-             RETURNING lead.id, old.grade, lead.grade
+             RETURNING lead.id, old.grade, lead.grade, old.grading_complete IS DISTINCT FROM lead.grading_complete
                 """,
                 where=SQL(" OR ").join(conditions),
                 company=self.env.company.id,
             )
         )
-        changes = {lead_id: (old, new) for lead_id, old, new in cr.fetchall() if old != new}
+        rows = cr.fetchall()
+        changes = {lead_id: (old, new) for lead_id, old, new, _completeness in rows if old != new}
+        # a lead that became complete (or not) has its Grading output done (or not)
+        self.env.add_to_compute(self._fields["checklist_progress"], self.browse(row[0] for row in rows if row[3]))
         self.env["crm.lead.grading.line"].invalidate_model(["points"])
         self.invalidate_model(
             ["grading_score", "grading_complete", "grade", "first_contact_deadline", "first_contact_late"]

@@ -77,9 +77,16 @@ class TestLeadGrading(CrmSalesProcessCase):
         self.assertEqual(lead.grade, "a")
         self.assertTrue(lead.first_contact_deadline, "The new grade brings its first-contact deadline.")
         self.assertIn("after the grading settings changed", lead.message_ids[0].body)
+        self.assertEqual(self._stored_progress(lead), 50, "Grading complete: 2 of the 4 outputs (owner, grading).")
         self.criteria["intent"].active = True
         self.assertFalse(lead.grade)
         self.assertFalse(lead.first_contact_deadline)
+        self.assertEqual(self._stored_progress(lead), 25, "The re-grade in SQL updates the stored progress too.")
+
+    def _stored_progress(self, lead):
+        self.env.flush_all()
+        self.env.cr.execute("SELECT checklist_progress FROM crm_lead WHERE id = %s", [lead.id])
+        return self.env.cr.fetchone()[0]
 
     def test_new_criterion_is_asked_on_open_leads(self):
         lead = self._create_lead(answers=self.all_levels("high"))
