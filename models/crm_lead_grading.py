@@ -138,7 +138,7 @@ class CrmLead(ProcessGuard, models.Model):
                 uid=self.env.uid,
                 now=fields.Datetime.now(),
                 lead_ids=self.ids,
-                company_ids=[lead.company_id.id for lead in self],
+                company_ids=[lead.company_id.id or None for lead in self],
             )
         )
         self.invalidate_recordset(["grading_line_ids"])
