@@ -16,6 +16,13 @@ class TestLeadGrading(CrmSalesProcessCase):
         self.assertFalse(lead.grade)
         self.assertEqual(lead.grading_score, 0)
 
+    def test_a_lead_without_company_gets_the_shared_questions(self):
+        lead = self._create_lead(company_id=False, team_id=False)
+        self.assertFalse(lead.company_id)
+        shared = self.env["crm.grading.criterion"].search([("company_id", "=", False)])
+        self.assertEqual(lead.grading_line_ids.criterion_id, shared)
+        self.assertFalse(lead.grading_line_ids.company_id)
+
     def test_best_answers_give_grade_a(self):
         lead = self._create_lead(answers=self.all_levels("high"))
         self.assertEqual(lead.grading_score, 100)
