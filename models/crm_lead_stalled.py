@@ -28,19 +28,18 @@ class CrmLead(models.Model):
 
     @api.depends("stage_id.max_days", "date_last_stage_update")
     def _compute_is_stalled(self):
-        # on every pipeline card: one limit per stage, and the flag assigned to the stalled
-        # leads and to the others at once
+        # on every pipeline card: one limit per stage, the dates read as a column, and the flag
+        # assigned to the stalled leads and to the others at once
         now = fields.Datetime.now()
         limits = {stage: now - timedelta(days=stage.max_days) for stage in self.stage_id if stage.max_days}
         stalled = self.browse()
         if limits:
-            stalled = self.filtered(
-                lambda lead: (
-                    lead.active
-                    and (limit := limits.get(lead.stage_id))
-                    and lead.date_last_stage_update
-                    and lead.date_last_stage_update < limit
+            stalled = self.browse(
+                lead.id
+                for lead, active, entered in zip(
+                    self, self.mapped("active"), self.mapped("date_last_stage_update"), strict=True
                 )
+                if active and entered and (limit := limits.get(lead.stage_id)) and entered < limit
             )
         stalled.is_stalled = True
         (self - stalled).is_stalled = False
