@@ -177,7 +177,15 @@ class CrmLead(models.Model):
     def _ensure_checklist_lines(self):
         """Create the checklist lines of every active stage output the leads lack."""
         items = self.env["crm.stage.checklist.item"]._active_items()
-        self._ensure_lines("crm.lead.checklist.line", "item_id", items, lambda lead, item: True)
+        if not self or not items:
+            return
+        Line = self.env["crm.lead.checklist.line"].sudo()
+        existing = set(Line._read_group([("lead_id", "in", self.ids)], ["lead_id", "item_id"]))
+        vals_list = [
+            {"lead_id": lead.id, "item_id": item.id} for lead in self for item in items if (lead, item) not in existing
+        ]
+        if vals_list:
+            Line.create(vals_list)
 
     def web_read(self, specification):
         # the lead's form shows every output of its pipeline: a lead opened alone gets the lines

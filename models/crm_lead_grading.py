@@ -144,21 +144,6 @@ class CrmLead(ProcessGuard, models.Model):
         self.invalidate_recordset(["grading_line_ids"])
         (self if changed is None else changed).modified(["grading_line_ids"])
 
-    def _ensure_lines(self, line_model, item_field, items, applies):
-        """Give each lead one line per item (criterion, checklist item…) it lacks, in one create."""
-        if not self or not items:
-            return
-        Line = self.env[line_model].sudo()
-        existing = set(Line._read_group([("lead_id", "in", self.ids)], ["lead_id", item_field]))
-        vals_list = [
-            {"lead_id": lead.id, item_field: item.id}
-            for lead in self
-            for item in items
-            if (lead, item) not in existing and applies(lead, item)
-        ]
-        if vals_list:
-            Line.create(vals_list)
-
     @api.model
     def _regrade(self, criteria=None, companies=None):
         """Re-grade, in two queries, the leads a configuration change affects.
