@@ -38,6 +38,8 @@ class CrmLead(models.Model):
     """Leads move forward only with the outputs of the stages they pass."""
 
     _inherit = "crm.lead"
+    # the stored progress follows the outputs done
+    _process_fields = ("checklist_progress",)
     checklist_line_ids = fields.One2many(
         "crm.lead.checklist.line", "lead_id", string="Checklist", domain=[("item_id.active", "=", True)]
     )

@@ -140,6 +140,12 @@ class TestLeadIntegrityOverRpc(StandardPipeline, RpcAttackCase):
         self._reread(lead)
         self.assertEqual((lead.grade, lead.grading_score, lead.grading_complete), ("c", 30, True))
 
+    def test_checklist_progress_cannot_be_written(self):
+        lead = self._create_lead()
+        progress = lead.checklist_progress
+        self.refused(self.call("crm.lead", "write", lead.ids, {"checklist_progress": 100}))
+        self.assertEqual(self._reread(lead).checklist_progress, progress)
+
     def test_points_cannot_be_written_on_a_grading_line(self):
         lead = self._create_lead(answers=self.all_levels("low"))
         line = lead.grading_line_ids.filtered(lambda line: line.criterion_id == self.criteria["urgency"])
