@@ -70,13 +70,8 @@ class CrmLead(models.Model):
         # state, then each state assigned to its leads at once (not a field access per card)
         now = fields.Datetime.now()
         by_state = defaultdict(list)
-        for lead_id, date, late, deadline in zip(
-            self._ids,
-            self.mapped("first_contact_date"),
-            self.mapped("first_contact_late"),
-            self.mapped("first_contact_deadline"),
-            strict=True,
-        ):
+        columns = self._columns("first_contact_date", "first_contact_late", "first_contact_deadline")
+        for lead_id, date, late, deadline in zip(self._ids, *columns, strict=True):
             if date:
                 state = "late" if late else "on_time"
             else:

@@ -10,6 +10,10 @@ class CrmLeadStageHistory(models.Model):
     _name = "crm.lead.stage.history"
     _description = "Lead Stage History"
     _order = "date desc, id desc"
+    # rows are written once, by the stage move itself, and never edited: who moved the lead and
+    # when are ``user_id`` and ``date``. Without the ORM's create/write columns every move inserts
+    # two foreign-key checks fewer per row (a bulk move of 100 leads inserts 100 rows)
+    _log_access = False
 
     lead_id = fields.Many2one("crm.lead", required=True, ondelete="cascade", index=True)
     stage_from_id = fields.Many2one("crm.stage", string="From stage", index=True)
@@ -50,7 +54,6 @@ class CrmLeadStageHistory(models.Model):
         if not rows:
             return
         leads = self.env["crm.lead"].browse(row["lead_id"] for row in rows)
-        now = fields.Datetime.now()
         columns = {
             "lead_id": ("int4", [row["lead_id"] for row in rows]),
             "stage_from_id": ("int4", [row["stage_from_id"] or None for row in rows]),
@@ -67,17 +70,25 @@ class CrmLeadStageHistory(models.Model):
             "team_id": ("int4", [lead.team_id.id or None for lead in leads]),
             "company_id": ("int4", [lead.company_id.id or None for lead in leads]),
         }
-        # one array per column, unnested into rows: one statement, few parameters
+        # one statement, few parameters: a column with one value for every row (the user, the date,
+        # the stage of a batch move…) is one parameter, the others one array each, unnested into rows
+        varying = {name: column for name, column in columns.items() if len(set(column[1])) > 1}
+        shared = [(name, kind, values[0]) for name, (kind, values) in columns.items() if name not in varying]
+        names = [*varying, *(name for name, _kind, _value in shared)]
+        values = [SQL(f"%s::{kind}", value) for _name, kind, value in shared]
+        if varying:
+            query = SQL(
+                "SELECT %s FROM unnest(%s) AS u",
+                SQL(", ").join([SQL("u.*"), *values]),
+                SQL(", ").join(SQL(f"%s::{kind}[]", column) for kind, column in varying.values()),
+            )
+        else:
+            query = SQL("VALUES (%s)", SQL(", ").join(values))
         self.env.cr.execute(
             SQL(
-                "INSERT INTO crm_lead_stage_history (%s, create_uid, create_date, write_uid, write_date) "
-                "SELECT *, %s, %s, %s, %s FROM unnest(%s)",
-                SQL(", ").join(map(SQL.identifier, columns)),
-                self.env.uid,
-                now,
-                self.env.uid,
-                now,
-                SQL(", ").join(SQL(f"%s::{kind}[]", values) for kind, values in columns.values()),
+                "INSERT INTO crm_lead_stage_history (%s) %s",
+                SQL(", ").join(map(SQL.identifier, names)),
+                query,
             )
         )
         leads.invalidate_recordset(["stage_history_ids"], flush=False)

@@ -28,18 +28,18 @@ class CrmLead(models.Model):
 
     @api.depends("stage_id.max_days", "date_last_stage_update")
     def _compute_is_stalled(self):
-        # on every pipeline card: one limit per stage, the dates read as a column, and the flag
-        # assigned to the stalled leads and to the others at once
+        # on every pipeline card: one limit per stage, the leads' values read as columns, and the
+        # flag assigned to the stalled leads and to the others at once
         now = fields.Datetime.now()
-        limits = {stage: now - timedelta(days=stage.max_days) for stage in self.stage_id if stage.max_days}
+        stage_ids, actives, entered_dates = self._columns("stage_id", "active", "date_last_stage_update")
+        stages = self.env["crm.stage"].browse(set(filter(None, stage_ids)))
+        limits = {stage.id: now - timedelta(days=stage.max_days) for stage in stages if stage.max_days}
         stalled = self.browse()
         if limits:
             stalled = self.browse(
-                lead.id
-                for lead, active, entered in zip(
-                    self, self.mapped("active"), self.mapped("date_last_stage_update"), strict=True
-                )
-                if active and entered and (limit := limits.get(lead.stage_id)) and entered < limit
+                lead_id
+                for lead_id, stage_id, active, entered in zip(self._ids, stage_ids, actives, entered_dates, strict=True)
+                if active and entered and (limit := limits.get(stage_id)) and entered < limit
             )
         stalled.is_stalled = True
         (self - stalled).is_stalled = False

@@ -252,24 +252,22 @@ class ResPartner(ProcessGuard, models.Model):
 
         A process date nothing computes from, set on every stage move: one UPDATE of the
         commercial partners (found in SQL too), without the partner write's synchronisation of
-        commercial fields and addresses."""
+        commercial fields and addresses. It is not an edit of the customer: its "last updated"
+        stays the last edit (and a form open on it is not told it changed)."""
         partner_ids = [partner_id for partner_id in self.ids if partner_id]
         if not partner_ids:
             return
-        now = fields.Datetime.now()
         self.env["res.partner"].flush_model(["last_progress_date", "commercial_partner_id"])
         self.env.cr.execute(
             SQL(
-                "UPDATE res_partner SET last_progress_date = %s, write_uid = %s, write_date = %s "
+                "UPDATE res_partner SET last_progress_date = %s "
                 "WHERE id IN (SELECT commercial_partner_id FROM res_partner WHERE id IN %s) RETURNING id",
-                now,
-                self.env.uid,
-                now,
+                fields.Datetime.now(),
                 tuple(partner_ids),
             )
         )
         customers = self.browse(row[0] for row in self.env.cr.fetchall())
-        customers.invalidate_recordset(["last_progress_date", "write_uid", "write_date"], flush=False)
+        customers.invalidate_recordset(["last_progress_date"], flush=False)
 
     @api.model
     def _cron_demote_stale_customers(self, batch_size=1000):

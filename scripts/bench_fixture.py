@@ -266,8 +266,7 @@ def seed_history(env, first_id, users, stages):
         """
         INSERT INTO crm_lead_stage_history (
             lead_id, stage_from_id, stage_to_id, user_id, date, days_in_stage, days_in_stage_total,
-            grading_score, grade, is_override, override_reason, is_migration, team_id, company_id,
-            create_uid, create_date, write_uid, write_date
+            grading_score, grade, is_override, override_reason, is_migration, team_id, company_id
         )
         SELECT l.id,
                (%(stages)s::int[])[1 + g %% %(n_stages)s],
@@ -278,7 +277,7 @@ def seed_history(env, first_id, users, stages):
                (ARRAY['a', 'b', 'c'])[1 + g %% 3],
                g %% 29 = 0,
                CASE WHEN g %% 29 = 0 THEN 'Customer asked to skip the demo' END,
-               false, l.team_id, l.company_id, %(uid)s, d, %(uid)s, d
+               false, l.team_id, l.company_id
           FROM generate_series(1, %(count)s) g
           JOIN crm_lead l ON l.id = %(first)s + 1 + g %% %(leads)s,
                LATERAL (SELECT (now() at time zone 'UTC') - (g %% 730) * interval '1 day'
@@ -289,7 +288,6 @@ def seed_history(env, first_id, users, stages):
             "n_stages": len(stages),
             "users": users.ids,
             "n_users": len(users),
-            "uid": env.uid,
             "count": SCALE_HISTORY,
             "first": first_id,
             "leads": SCALE_LEADS,

@@ -1,10 +1,13 @@
 """make bench: the hot paths of issue 11, core Odoo against core Odoo + crm_sales_process, side by side.
 
-The orchestrator runs workers (this script with --worker) as separate processes, alternating
-core / addon / core / addon… for --rounds rounds; each worker repeats every piece of work --reps times
-(after one warm-up run that is not counted), as the bench salesman, each run in its own transaction that
-is rolled back (the cached databases never change). The tables print the median (and the min) of every
-figure over all runs and the ratio addon / core.
+Each round runs one worker process (this script with --worker) that opens both databases, core and
+addon, and runs every piece of work on them in turn: core, addon, core, addon… (--reps runs each, after
+one warm-up run each that is not counted). Paired runs seconds apart see the same machine: a slow
+moment of a shared machine slows both sides, not one. Every run is done as the bench salesman in its
+own transaction, timed until the work is flushed and the precommit hooks have run (what a request does
+before its COMMIT: core's chatter tracking is written there), then rolled back: the cached databases
+never change. The tables print the median (and the min) of every figure over all runs and the ratio
+addon / core.
 """
 
 import argparse
@@ -44,8 +47,10 @@ MAIN_ROWS = [
     ("kanban_40.time", "pipeline kanban, 40 cards (time)", "ms", None, None),
     ("kanban_40.queries", "pipeline kanban, 40 cards (queries)", "q", None, None),
     ("reassign_100.time", "reassign 100 leads (write user_id)", "ms", "ratio", 1.25),
+    ("reassign_100.write_time", "  … until flushed (before the precommit hooks)", "ms", None, None),
     ("reassign_100.queries", "reassign 100 leads (queries)", "q", None, None),
     ("move_100.time", "move 100 leads back one stage", "ms", "ratio", 1.25),
+    ("move_100.write_time", "  … until flushed (before the precommit hooks)", "ms", None, None),
     ("move_100.queries", "move 100 leads back one stage (queries)", "q", None, None),
 ]
 REPORTS = [
@@ -61,10 +66,13 @@ REPORTS = [
 
 
 class Worker:
+    configured = False
+
     def __init__(self, database, addons_path):
-        odoo.tools.config.parse_config(
-            ["-d", database, f"--addons-path={addons_path}", "--log-level=warn", "--max-cron-threads=0"]
-        )
+        if not Worker.configured:  # once per process: both databases share the server's configuration
+            odoo.tools.config.parse_config([f"--addons-path={addons_path}", "--log-level=warn", "--max-cron-threads=0"])
+            Worker.configured = True
+        self.database = database
         self.registry = odoo.modules.registry.Registry(database)
         with self.cursor() as cr:
             env = self.env(cr, odoo.SUPERUSER_ID)
@@ -91,6 +99,7 @@ class Worker:
             self.reassign_ids = leads[-100:].ids
             self.kanban = self.kanban_request(env)
         self.results = {}
+        self.plan = []
 
     def env(self, cr, uid, context=None):
         base = {"lang": "en_US", "tz": "Asia/Shanghai", "allowed_company_ids": [getattr(self, "company", 1)]}
@@ -151,28 +160,37 @@ class Worker:
     # -- measuring -------------------------------------------------------------------------------------------
 
     def run(self, key, work, reps, *, uid=None, count=None, warmup=True):
-        """Times ``work(env)`` ``reps`` times (after a warm-up run unless ``warmup`` is false), each in a
-        rolled-back transaction; records time (ms) and queries. ``count``: divides the time for a per-unit
-        figure."""
-        for rep in range(0 if warmup else 1, reps + 1):
-            with self.cursor() as cr:
-                env = self.env(cr, uid or self.salesman)
-                env.flush_all()
-                queries = cr.sql_log_count
-                start = time.perf_counter()
-                result = work(env)
-                env.flush_all()
-                elapsed = time.perf_counter() - start
-                queries = cr.sql_log_count - queries
-                cr.rollback()
-            if rep == 0:
-                continue  # warm-up: caches of a server in use
-            self.record(f"{key}.time", elapsed * 1000)
-            self.record(f"{key}.queries", queries)
-            if count:
-                self.record(f"{key}.per_lead", elapsed * 1000 / count)
-            if isinstance(result, int):
-                self.record(f"{key}.rows", result)
+        """Plans ``work(env)`` ``reps`` times (after a warm-up run unless ``warmup`` is false); the pair
+        of workers runs the plans of both databases in turn (see ``run_pair``)."""
+        self.plan.append((key, (work, reps, uid, count, warmup)))
+
+    def run_once(self, key, work, uid=None, count=None, record=True):
+        """Times one run of ``work(env)`` in a rolled-back transaction: the time until the work is
+        flushed (``write_time``) and until the precommit hooks have run too (``time``), and the
+        queries. ``count``: divides the time for a per-unit figure."""
+        with self.cursor() as cr:
+            env = self.env(cr, uid or self.salesman)
+            env.flush_all()
+            queries = cr.sql_log_count
+            start = time.perf_counter()
+            result = work(env)
+            env.flush_all()
+            flushed = time.perf_counter() - start
+            # what a request does before its COMMIT: the precommit hooks (core's chatter tracking of the
+            # changed fields) and what they write
+            cr.flush()
+            elapsed = time.perf_counter() - start
+            queries = cr.sql_log_count - queries
+            cr.rollback()
+        if not record:
+            return  # warm-up: caches of a server in use
+        self.record(f"{key}.time", elapsed * 1000)
+        self.record(f"{key}.write_time", flushed * 1000)
+        self.record(f"{key}.queries", queries)
+        if count:
+            self.record(f"{key}.per_lead", elapsed * 1000 / count)
+        if isinstance(result, int):
+            self.record(f"{key}.rows", result)
 
     def record(self, key, value):
         self.results.setdefault(key, []).append(value)
@@ -279,12 +297,29 @@ def vacuum(database):
         connection.close()
 
 
+def run_pair(workers):
+    """Run the planned work of both workers in turn, run by run: core, addon, core, addon… Work only
+    one side plans (the addon's reports) runs alone."""
+    plans = [dict(worker.plan) for worker in workers]
+    keys = list(dict.fromkeys(key for worker in workers for key, _step in worker.plan))
+    for key in keys:
+        sides = [(worker, plan[key]) for worker, plan in zip(workers, plans, strict=True) if key in plan]
+        _work, reps, _uid, _count, warmup = sides[0][1]
+        for rep in range(0 if warmup else 1, reps + 1):
+            for worker, (work, _reps, uid, count, _warmup) in sides:
+                worker.run_once(key, work, uid=uid, count=count, record=rep > 0)
+
+
 def worker_main(args):
-    vacuum(args.database)
-    worker = Worker(args.database, args.addons_path)
-    getattr(worker, f"suite_{args.suite}")(args.reps)
+    databases = args.database.split(",")
+    for database in databases:
+        vacuum(database)
+    workers = [Worker(database, args.addons_path) for database in databases]
+    for worker in workers:
+        getattr(worker, f"suite_{args.suite}")(args.reps)
+    run_pair(workers)
     with open(args.out, "w") as out:
-        json.dump({"addon": worker.addon, "results": worker.results}, out)
+        json.dump({worker.database: worker.results for worker in workers}, out)
 
 
 # ----------------------------------------------------------------------------------------------------------
@@ -292,7 +327,7 @@ def worker_main(args):
 # ----------------------------------------------------------------------------------------------------------
 
 
-def spawn(args, database, suite):
+def spawn(args, databases, suite):
     with tempfile.NamedTemporaryFile(suffix=".json", delete=False) as out:
         path = out.name
     command = [
@@ -300,7 +335,7 @@ def spawn(args, database, suite):
         os.path.abspath(__file__),
         "--worker",
         "--database",
-        database,
+        ",".join(databases),
         "--addons-path",
         args.addons_path,
         "--suite",
@@ -313,12 +348,12 @@ def spawn(args, database, suite):
     start = time.perf_counter()
     done = subprocess.run(command, check=False)
     if done.returncode:
-        raise SystemExit(f"the bench worker on {database} ({suite}) failed with status {done.returncode}")
+        raise SystemExit(f"the bench worker on {databases} ({suite}) failed with status {done.returncode}")
     with open(path) as data:
         result = json.load(data)
     os.unlink(path)
-    print(f"    {database:<22} {suite:<6} {time.perf_counter() - start:6.1f} s", flush=True)
-    return result["results"]
+    print(f"    {' + '.join(databases):<44} {suite:<6} {time.perf_counter() - start:6.1f} s", flush=True)
+    return result
 
 
 def merge(into, results):
@@ -437,18 +472,20 @@ def orchestrate(args):
     core_db, addon_db = f"{prefix}_core", f"{prefix}_addon"
     results = {name: {} for name in ("core", "addon", "core_big", "addon_big")}
     print(
-        f"\n== Measuring: {args.rounds} rounds, {args.reps} runs of each piece of work per worker "
-        f"(after a warm-up run), workers alternating core / addon",
+        f"\n== Measuring: {args.rounds} rounds of {args.reps} runs of each piece of work on each database "
+        f"(after a warm-up run), core and addon in turn",
         flush=True,
     )
     start = time.perf_counter()
     for round_ in range(1, args.rounds + 1):
         print(f"  round {round_}/{args.rounds}", flush=True)
-        merge(results["core"], spawn(args, core_db, "small"))
-        merge(results["addon"], spawn(args, addon_db, "small"))
+        small = spawn(args, [core_db, addon_db], "small")
+        merge(results["core"], small[core_db])
+        merge(results["addon"], small[addon_db])
         if args.scale:
-            merge(results["core_big"], spawn(args, f"{core_db}_100k", "scale"))
-            merge(results["addon_big"], spawn(args, f"{addon_db}_100k", "scale"))
+            big = spawn(args, [f"{core_db}_100k", f"{addon_db}_100k"], "scale")
+            merge(results["core_big"], big[f"{core_db}_100k"])
+            merge(results["addon_big"], big[f"{addon_db}_100k"])
     print(f"  measured in {time.perf_counter() - start:.0f} s")
 
     print("\n== Hot paths: core Odoo vs core Odoo + crm_sales_process (median over all runs, min in brackets)\n")
