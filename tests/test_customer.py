@@ -6,6 +6,7 @@ from psycopg2 import IntegrityError
 
 import odoo
 from odoo import api
+from odoo.addons.crm_sales_process.models.crm_lead_gate import StageGateBypass
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.service.model import retrying
 from odoo.tests import tagged
@@ -137,6 +138,13 @@ class TestCustomerProfile(CrmSalesProcessCase):
         order = self.env["sale.order"].create({"partner_id": partner.id})
         order.action_confirm()
         self.assertTrue(partner.last_progress_date)
+        # a stage move too; the date is the process's, not an edit of the customer
+        partner.last_progress_date = False
+        edited = partner.write_date
+        later = self.env["crm.stage"].search([("sequence", ">", lead.stage_id.sequence)], limit=1)
+        lead.with_context(crm_stage_gate_bypass=StageGateBypass("migration", "test")).write({"stage_id": later.id})
+        self.assertTrue(partner.last_progress_date, "A stage move is progress.")
+        self.assertEqual(partner.write_date, edited, "Progress does not change the customer's last edit.")
 
     def test_stale_a_customers_are_demoted_once(self):
         start = datetime(2026, 1, 5, 9, 0)
