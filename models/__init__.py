@@ -29,6 +29,7 @@ from . import (
     crm_stage,
     crm_stage_checklist_item,
     ir_attachment,
+    ir_cron,
     ir_sequence,
     mail_activity,
     mail_activity_plan,

@@ -5,10 +5,8 @@ team leader (cron).
 """
 
 import logging
-import threading
 from collections import defaultdict
 from datetime import timedelta
-from functools import cache
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError
@@ -150,18 +148,14 @@ class CrmLead(models.Model):
             ("probability", "<", 100),
             ("team_id.user_id", "!=", False),
         ]
-        # not inside tests: told as website.visitor's cron does (pytest-odoo leaves current_test unset on 18)
-        auto_commit = not getattr(threading.current_thread(), "testing", False)
         total = self.search_count(domain)
         activity_type = self.env.ref("crm_sales_process.mail_activity_type_first_contact_overdue")
-        model_id = self.env["ir.model"]._get_id("crm.lead")
-        today = cache(lambda tz: fields.Date.context_today(self.with_context(tz=tz)))
         done = escalated_count = last_id = 0
         # by increasing id: a lead its leader may not read stays unescalated, and is not found again
         while leads := self.search([*domain, ("id", ">", last_id)], limit=batch_size, order="id"):
             last_id = leads[-1].id
             escalated = self.browse()
-            vals_list = []
+            reminders = []
             # the leader reads it: in his language and time zone (one access check and one
             # translation read per leader, not per lead)
             for leader, leader_leads in leads.grouped(lambda lead: lead.team_id.user_id).items():
@@ -170,33 +164,18 @@ class CrmLead(models.Model):
                 summary = activity_type.with_env(env).summary
                 for lead in readable.with_env(env):
                     company = lead.company_id or env.company
-                    vals_list.append(
-                        {
-                            "res_model_id": model_id,
-                            "res_id": lead.id,
-                            "activity_type_id": activity_type.id,
-                            "automated": True,
-                            "user_id": leader.id,
-                            "date_deadline": today(leader.tz),
-                            "summary": summary,
-                            "note": env._(
-                                "The first contact of this A lead was due on %(deadline)s and nobody reached the "
-                                "customer yet (owner: %(owner)s).",
-                                deadline=company._local_datetime_str(lead.first_contact_deadline, tz=leader.tz),
-                                owner=lead.user_id.name or env._("unassigned"),
-                            ),
-                        }
+                    note = env._(
+                        "The first contact of this A lead was due on %(deadline)s and nobody reached the "
+                        "customer yet (owner: %(owner)s).",
+                        deadline=company._local_datetime_str(lead.first_contact_deadline, tz=leader.tz),
+                        owner=lead.user_id.name or env._("unassigned"),
                     )
+                    reminders.append((lead, leader, summary, note))
                 escalated |= readable.with_env(self.env)
-            # mail_activity_quick_update: no "assigned to you" email per lead (a leader may get hundreds
-            # after an import); he sees them in his activities
-            self.env["mail.activity"].with_context(mail_activity_quick_update=True).create(vals_list)
+            self.env["mail.activity"]._create_reminders(activity_type, reminders)
             escalated._process().write({"first_contact_escalated": True})
             done += len(leads)
             escalated_count += len(escalated)
-            self.env["ir.cron"]._notify_progress(done=done, remaining=max(total - done, 0))
-            if auto_commit:
-                # a cron commits its batches: what is done stays done if the worker is stopped
-                self.env.cr.commit()  # pylint: disable=invalid-commit
+            self.env["ir.cron"]._batch_done(done, total - done)
         _logger.info("First-contact escalation: %s overdue A lead(s) escalated", escalated_count)
         return escalated_count

@@ -2,9 +2,7 @@
 reminder its owner gets, once per stage it stalls in (cron)."""
 
 import logging
-import threading
 from datetime import timedelta
-from functools import cache
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError
@@ -84,18 +82,13 @@ class CrmLead(models.Model):
             ("user_id", "!=", False),
             ("probability", "<", 100),
         ]
-        # not inside tests: told as website.visitor's cron does (pytest-odoo leaves current_test unset on 18)
-        auto_commit = not getattr(threading.current_thread(), "testing", False)
         total = self.search_count(domain)
         done = 0
         # each batch leaves the domain (its stage is recorded): the next search finds the next batch
         while leads := self.search(domain, limit=batch_size, order="id"):
             leads._remind_stalled_owners()
             done += len(leads)
-            self.env["ir.cron"]._notify_progress(done=done, remaining=max(total - done, 0))
-            if auto_commit:
-                # a cron commits its batches: what is done stays done if the worker is stopped
-                self.env.cr.commit()  # pylint: disable=invalid-commit
+            self.env["ir.cron"]._batch_done(done, total - done)
         _logger.info("Stalled leads: %s owner reminder(s) given", done)
         return done
 
@@ -104,32 +97,18 @@ class CrmLead(models.Model):
         batch grouped by language: one translation read per language, not per lead), due today
         in his time zone; then the stage each lead was reminded in is recorded."""
         todo = self.env.ref("mail.mail_activity_data_todo")
-        model_id = self.env["ir.model"]._get_id("crm.lead")
-        today = cache(lambda tz: fields.Date.context_today(self.with_context(tz=tz)))
-        vals_list = []
+        reminders = []
         for lang, leads in self.grouped(lambda lead: lead.user_id.lang).items():
             env = self.with_context(lang=lang).env
             for lead in leads.with_env(env):
                 stage = lead.stage_id.name
-                vals_list.append(
-                    {
-                        "res_model_id": model_id,
-                        "res_id": lead.id,
-                        "activity_type_id": todo.id,
-                        "automated": True,
-                        "user_id": lead.user_id.id,
-                        "date_deadline": today(lead.user_id.tz),
-                        "summary": env._("Stalled in %(stage)s", stage=stage),
-                        "note": env._(
-                            "This lead has been in “%(stage)s” for more than %(days)s days: "
-                            "move it on or mark it lost.",
-                            stage=stage,
-                            days=lead.stage_id.max_days,
-                        ),
-                    }
+                summary = env._("Stalled in %(stage)s", stage=stage)
+                note = env._(
+                    "This lead has been in “%(stage)s” for more than %(days)s days: move it on or mark it lost.",
+                    stage=stage,
+                    days=lead.stage_id.max_days,
                 )
-        # mail_activity_quick_update: no "assigned to you" email per reminder (hundreds a day at
-        # scale, each rendered and queued one by one); the owner sees them in his activities
-        self.env["mail.activity"].with_context(mail_activity_quick_update=True).create(vals_list)
+                reminders.append((lead, lead.user_id, summary, note))
+        self.env["mail.activity"]._create_reminders(todo, reminders)
         for stage, leads in self.grouped("stage_id").items():
             leads._process().write({"stalled_reminded_stage_id": stage.id})

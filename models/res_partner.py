@@ -1,5 +1,4 @@
 import logging
-import threading
 from datetime import timedelta
 
 from odoo import api, fields, models
@@ -290,8 +289,6 @@ class ResPartner(ProcessGuard, models.Model):
                 ("last_progress_date", "=", False),
                 ("create_date", "<", threshold),
             ]
-        # not inside tests: told as website.visitor's cron does (pytest-odoo leaves current_test unset on 18)
-        auto_commit = not getattr(threading.current_thread(), "testing", False)
         total = sum(self.search_count(domain) for domain in domains.values())
         demoted = 0
         for company, domain in domains.items():
@@ -321,9 +318,6 @@ class ResPartner(ProcessGuard, models.Model):
                 partners.invalidate_recordset(["value_level", "customer_grade", "write_uid", "write_date"])
                 partners._message_log_batch(bodies)
                 demoted += len(partners)
-                self.env["ir.cron"]._notify_progress(done=demoted, remaining=max(total - demoted, 0))
-                if auto_commit:
-                    # a cron commits its batches: what is done stays done if the worker is stopped
-                    self.env.cr.commit()  # pylint: disable=invalid-commit
+                self.env["ir.cron"]._batch_done(demoted, total - demoted)
         _logger.info("Customer grades: %s stale A customer(s) demoted to B", demoted)
         return demoted
