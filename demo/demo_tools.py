@@ -53,15 +53,20 @@ class CrmSalesProcessDemo(models.AbstractModel):
         leads.write({"stage_id": target.id})
 
     @api.model
-    def _sign_documents(self, model, document_ids, name, user_id):
-        """The customer signs the documents on the salesperson's tablet."""
+    def _signature_png(self):
+        """A handwritten-looking signature (base64 PNG)."""
         image = Image.new("RGB", (240, 80), "white")
         draw = ImageDraw.Draw(image)
         points = [(20 + 10 * step, 40 + (18 if step % 2 else -14) * (1 - step / 24)) for step in range(21)]
         draw.line(points, fill=(20, 40, 120), width=3)
         buffer = io.BytesIO()
         image.save(buffer, format="PNG")
-        signature = base64.b64encode(buffer.getvalue())
+        return base64.b64encode(buffer.getvalue())
+
+    @api.model
+    def _sign_documents(self, model, document_ids, name, user_id):
+        """The customer signs the documents on the salesperson's tablet."""
+        signature = self._signature_png()
         user = self.env["res.users"].browse(user_id)
         for document in self.env[model].browse(document_ids):
             document.with_user(user)._sign(name, signature, on_site_user=user)
@@ -75,7 +80,46 @@ class CrmSalesProcessDemo(models.AbstractModel):
     @api.model
     def _decide_review(self, review_id, user_id, comment, approve=True):
         """A reviewer decides, through the same comment dialog as in the form."""
-        review = self.env["crm.solution.review"].browse(review_id).with_user(user_id)
-        action = review.validate_tier() if approve else review.reject_tier()
+        self._decide("crm.solution.review", review_id, user_id, comment, approve=approve)
+
+    @api.model
+    def _decide(self, model, record_id, user_id, comment, approve=True):
+        """A reviewer of a document under tier validation decides, through the comment dialog."""
+        record = self.env[model].browse(record_id).with_user(user_id)
+        action = record.validate_tier() if approve else record.reject_tier()
         wizard = self.env[action["res_model"]].with_user(user_id).with_context(**action["context"])
         wizard.create({"comment": comment}).add_comment()
+
+    @api.model
+    def _backdate_contract_signature(self, order_id, days):
+        """A contract signed ``days`` ago (its signature, confirmation and archive deadline)."""
+        order = self.env["sale.order"].browse(order_id)
+        self.env.flush_all()
+        self.env.cr.execute(
+            SQL(
+                "UPDATE sale_order SET signed_on = signed_on - %(delta)s, date_order = date_order - %(delta)s "
+                "WHERE id = %(id)s",
+                delta=timedelta(days=days),
+                id=order.id,
+            )
+        )
+        order.invalidate_recordset(["signed_on", "date_order"])
+        self.env.add_to_compute(order._fields["contract_archive_deadline"], order)
+        order.flush_recordset()
+
+    @api.model
+    def _request_contract_approval(self, order_ids):
+        """Each contract's salesperson requests its approval."""
+        for order in self.env["sale.order"].browse(order_ids):
+            order.with_user(order.user_id).request_validation()
+
+    @api.model
+    def _sign_contract(self, order_id, signer_id):
+        """The customer's authorised signatory signs the contract on the salesperson's tablet."""
+        order = self.env["sale.order"].browse(order_id)
+        wizard = (
+            self.env["sale.contract.sign"]
+            .with_user(order.user_id)
+            .create({"order_id": order.id, "signer_id": signer_id, "signature": self._signature_png()})
+        )
+        wizard.action_sign()

@@ -25,6 +25,7 @@ class CrmNegotiationMinutes(models.Model):
         "notes",
         "version",
     )
+    _signed_optional_fields = ("agreed_amount", "agreed_payment_term_id", "agreed_delivery_date")
     _signed_line_fields = {"term_ids": ("sequence", "topic", "description", "status", "responsible", "due_date")}
     _signed_report = "crm_sales_process.crm_negotiation_minutes_report"
     _signed_content_template = "crm_sales_process.crm_negotiation_minutes_content"
@@ -69,6 +70,25 @@ class CrmNegotiationMinutes(models.Model):
     )
     term_ids = fields.One2many("crm.negotiation.minutes.term", "minutes_id", string="Terms", copy=True)
     notes = fields.Html(string="Other notes")
+    # what the contract must say (compared with the order when its approval is requested)
+    agreed_amount = fields.Monetary(
+        string="Agreed total",
+        currency_field="agreed_currency_id",
+        tracking=True,
+        help="The contract total agreed in the negotiation, taxes included.",
+    )
+    agreed_currency_id = fields.Many2one(
+        "res.currency",
+        string="Agreed currency",
+        compute="_compute_agreed_currency_id",
+        store=True,
+        readonly=False,
+        precompute=True,
+    )
+    agreed_payment_term_id = fields.Many2one(
+        "account.payment.term", string="Agreed payment terms", check_company=True, tracking=True
+    )
+    agreed_delivery_date = fields.Date(string="Agreed delivery date", tracking=True)
     version = fields.Integer(default=1, readonly=True, copy=False)
     origin_id = fields.Many2one(
         "crm.negotiation.minutes", string="Previous version", readonly=True, copy=False, index="btree_not_null"
@@ -83,6 +103,13 @@ class CrmNegotiationMinutes(models.Model):
             "Minutes references are unique per company and version.",
         ),
     ]
+
+    @api.depends("order_id")
+    def _compute_agreed_currency_id(self):
+        for minutes in self:
+            minutes.agreed_currency_id = (
+                minutes.order_id.currency_id or minutes.agreed_currency_id or minutes.company_id.currency_id
+            )
 
     @api.constrains("order_id", "lead_id")
     def _check_order_of_lead(self):
@@ -111,6 +138,16 @@ class CrmNegotiationMinutes(models.Model):
         """The customer's attendees (decision makers first), then the opportunity's decision makers and contact."""
         attendees = self.customer_attendee_ids.sorted(lambda partner: partner.decision_role != "decision_maker")
         return attendees | self._signed_lead_signers(self.lead_id)
+
+    def _signed_content(self):
+        """The agreed total is signed with its currency."""
+        content = super()._signed_content()
+        if self.agreed_amount:
+            content["agreed_currency_id"] = self.agreed_currency_id.id
+        return content
+
+    def _signed_frozen_fields(self):
+        return super()._signed_frozen_fields() | {"agreed_currency_id"}
 
     def _signed_snapshot_values(self):
         """The attendees as named on the minutes, and the quotation with its amount."""

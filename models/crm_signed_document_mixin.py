@@ -66,6 +66,9 @@ class CrmSignedDocumentMixin(ProcessGuard, models.AbstractModel):
     _process_fields = ("name", "state", "signed_snapshot", *SIGNATURE_FIELDS)
 
     _signed_content_fields = ()
+    # header fields added to the signed content later: fingerprinted only when set, so that
+    # documents signed before they existed keep their fingerprint
+    _signed_optional_fields = ()
     _signed_line_fields = {}
     _signed_report = None
     _signed_content_template = None
@@ -182,7 +185,7 @@ class CrmSignedDocumentMixin(ProcessGuard, models.AbstractModel):
 
     def _signed_frozen_fields(self):
         """Fields nobody may write once the document is ready to sign or signed."""
-        return set(self._signed_content_fields) | set(self._signed_line_fields)
+        return set(self._signed_content_fields) | set(self._signed_optional_fields) | set(self._signed_line_fields)
 
     def _signed_check_writable(self, field_names):
         """Refuse changes to the signed content of locked documents."""
@@ -246,6 +249,11 @@ class CrmSignedDocumentMixin(ProcessGuard, models.AbstractModel):
         content = {
             name: fingerprint_value(self._fields[name], self[name]) for name in sorted(self._signed_content_fields)
         }
+        content.update(
+            (name, fingerprint_value(self._fields[name], self[name]))
+            for name in sorted(self._signed_optional_fields)
+            if self[name]
+        )
         # documents signed before the shown values were copied keep the fingerprint they were signed with
         if self.signed_snapshot:
             content["signed_snapshot"] = self.signed_snapshot

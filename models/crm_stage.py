@@ -1,5 +1,17 @@
 from odoo import api, fields, models, tools
 
+# The seven phases of the standard sales process (DESIGN.md §1): five pipeline stages, then the
+# delivery and the after-sales of the signed order.
+PROCESS_PHASES = [
+    ("lead", "Lead acquisition"),
+    ("discovery", "Needs discovery"),
+    ("solution", "Solution"),
+    ("negotiation", "Negotiation"),
+    ("contract", "Contract"),
+    ("delivery", "Delivery"),
+    ("aftersales", "After-sales"),
+]
+
 
 class CrmStage(models.Model):
     """Pipeline stages with the outputs a lead must produce before it moves on."""
@@ -18,6 +30,12 @@ class CrmStage(models.Model):
         help="One of the five stages of the standard sales process.",
     )
 
+    process_phase = fields.Selection(
+        PROCESS_PHASES[:5],
+        string="Sales process phase",
+        help="The phase of the standard sales process a lead in this stage is in.",
+    )
+
     _sql_constraints = [
         ("max_days_positive", "CHECK(max_days >= 0)", "The stall delay of a stage cannot be negative."),
     ]
@@ -30,8 +48,8 @@ class CrmStage(models.Model):
 
     def write(self, vals):
         res = super().write(vals)
-        if {"sequence", "name", "team_id", "active"} & set(vals):
-            self.env.registry.clear_cache()  # the cached pipelines
+        if {"sequence", "name", "team_id", "active", "process_phase"} & set(vals):
+            self.env.registry.clear_cache()  # the cached pipelines and phases
         return res
 
     def unlink(self):
@@ -39,6 +57,13 @@ class CrmStage(models.Model):
         res = super().unlink()
         self.env.registry.clear_cache()
         return res
+
+    @api.model
+    @tools.ormcache()
+    def _process_phase_by_stage(self):
+        """{stage id: its process phase}: read by every lead create and move, changed rarely."""
+        stages = self.sudo().with_context(active_test=False).search_fetch([("process_phase", "!=", False)], ["process_phase"])
+        return {stage.id: stage.process_phase for stage in stages}
 
     def _pipeline_for(self, team):
         """The stages of ``team``'s pipeline, in order (shared stages included); read on every

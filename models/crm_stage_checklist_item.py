@@ -156,6 +156,31 @@ EVIDENCE_KINDS = {
         depends=("order_ids.state",),
         action="action_view_sale_quotation",
     ),
+    "contract_approved": EvidenceKind(
+        "Contract approved",
+        _lt(
+            "Request the approval of the contract: the sales manager, legal and, above the threshold, the general "
+            "manager approve it in turn."
+        ),
+        _records(
+            "sale.order",
+            "opportunity_id",
+            [("validation_status", "=", "validated"), ("state", "in", ("draft", "sent", "sale"))],
+            bool,
+        ),
+        depends=("order_ids.validation_status",),
+        action="action_view_sale_quotation",
+    ),
+    "contract_archived": EvidenceKind(
+        "Signed contract archived",
+        _lt(
+            "Attach the scanned signed contract to the order and record where the paper copy is filed, within "
+            "3 working days of the signature."
+        ),
+        _records("sale.order", "opportunity_id", [("contract_archived", "=", True)], bool),
+        depends=("order_ids.contract_archived",),
+        action="action_view_sale_quotation",
+    ),
     "minutes_signed": EvidenceKind(
         "Negotiation minutes signed",
         _lt("Have the customer sign the negotiation minutes (portal link or on site)."),

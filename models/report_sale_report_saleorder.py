@@ -1,5 +1,4 @@
 from odoo import api, models
-from odoo.exceptions import UserError
 
 
 class ReportSaleReportSaleorder(models.AbstractModel):
@@ -7,10 +6,5 @@ class ReportSaleReportSaleorder(models.AbstractModel):
 
     @api.model
     def _get_report_values(self, docids, data=None):
-        """sale_tier_validation's print block (same rule), its error translated."""
-        for order in self.env["sale.order"].browse(docids):
-            if order.company_id.sale_report_print_block and (
-                order.need_validation or (order.review_ids and order.validation_status != "validated")
-            ):
-                raise UserError(self.env._("Quotation printing is blocked until the order is approved."))
+        self.env["sale.order"].browse(docids)._contract_check_printable()
         return super()._get_report_values(docids, data=data)

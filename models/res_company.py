@@ -1,3 +1,7 @@
+from datetime import datetime, time, timedelta
+
+import pytz
+
 from odoo import api, fields, models
 from odoo.tools import format_datetime
 
@@ -38,7 +42,47 @@ class ResCompany(models.Model):
         help="A customers without progress for this many days become B (monthly check).",
     )
 
+    # Contract stage (合同审批与签署)
+    gm_approval_amount = fields.Monetary(
+        string="General manager approval from",
+        currency_field="currency_id",
+        default=10000.0,
+        help="Contracts whose total, in the company's currency, reaches this amount also need the general "
+        "manager's approval (after the sales manager and legal).",
+    )
+    contract_archive_days = fields.Integer(
+        string="Archive signed contracts within (working days)",
+        default=3,
+        help="Working days of the company's calendar after the signature within which the scanned signed "
+        "contract is attached and its paper copy filed.",
+    )
+    contract_signatory_ids = fields.Many2many(
+        "res.users",
+        "res_company_contract_signatory_rel",
+        "company_id",
+        "user_id",
+        string="Authorised signatories",
+        help="The legal representative and the people authorised to sign contracts for the company.",
+    )
+
+    delivery_project_template_id = fields.Many2one(
+        "project.project",
+        string="Delivery project template",
+        help="Copied as the delivery project of a confirmed order without a service product (which gets the "
+        "project of its product).",
+    )
+
     _sql_constraints = [
+        (
+            "gm_approval_amount_check",
+            "CHECK(gm_approval_amount >= 0)",
+            "The general manager's approval threshold cannot be negative.",
+        ),
+        (
+            "contract_archive_days_check",
+            "CHECK(contract_archive_days > 0)",
+            "Signed contracts are archived within at least one working day.",
+        ),
         (
             "grade_thresholds_check",
             "CHECK(grade_b_min >= 0 AND grade_a_min > grade_b_min AND grade_a_min <= 100)",
@@ -84,3 +128,16 @@ class ResCompany(models.Model):
         if date_only:
             return format_datetime(self.env, value, tz=tz, dt_format=LOCAL_DATE_FORMAT)
         return f"{format_datetime(self.env, value, tz=tz, dt_format=LOCAL_DATETIME_FORMAT)} ({tz})"
+
+    def _working_day_after(self, moment, days):
+        """The date of the ``days``-th working day after the day of ``moment`` (UTC), in the company's
+        working calendar and zone; its time off (public holidays) is not worked."""
+        self.ensure_one()
+        calendar = self.resource_calendar_id
+        tz = pytz.timezone(self._local_tz())
+        local_day = pytz.utc.localize(moment).astimezone(tz).date()
+        if not calendar:
+            return local_day + timedelta(days=days)
+        start = tz.localize(datetime.combine(local_day + timedelta(days=1), time.min))
+        end = calendar.plan_days(days, start, compute_leaves=True)
+        return end and end.astimezone(tz).date()

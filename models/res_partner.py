@@ -3,7 +3,7 @@ from datetime import timedelta
 
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
-from odoo.tools import SQL
+from odoo.tools import SQL, format_amount, format_date
 
 from .crm_process_guard import ProcessGuard
 
@@ -90,6 +90,13 @@ class ResPartner(ProcessGuard, models.Model):
         help="The earliest first contact of the customer's leads.",
     )
     need_tag_ids = fields.Many2many("crm.need.tag", string="Needs")
+    # Who may sign contracts for the customer (授权签字人)
+    is_legal_representative = fields.Boolean(
+        string="Legal representative",
+        tracking=True,
+        help="The customer's legal representative (法定代表人) signs contracts without a power of attorney.",
+    )
+    power_attorney_ids = fields.One2many("crm.power.attorney", "partner_id", string="Powers of attorney")
     decision_role = fields.Selection(
         DECISION_ROLES,
         help="The contact's role in the customer's buying decision.",
@@ -321,3 +328,35 @@ class ResPartner(ProcessGuard, models.Model):
                 self.env["ir.cron"]._batch_done(demoted, total - demoted)
         _logger.info("Customer grades: %s stale A customer(s) demoted to B", demoted)
         return demoted
+
+    def _contract_signing_refusal(self, customer, amount, currency, day, company):
+        """Why this contact may not sign a contract of ``amount`` ``currency`` for ``customer``
+        on ``day`` (a sentence in the reader's language), or "" when he may."""
+        self.ensure_one()
+        if self.is_company or self.commercial_partner_id != customer.commercial_partner_id:
+            return self.env._(
+                "%(signer)s is not a contact of %(customer)s.",
+                signer=self.display_name,
+                customer=customer.commercial_partner_id.display_name,
+            )
+        if self.is_legal_representative:
+            return ""
+        powers = self.sudo().with_context(active_test=False).power_attorney_ids.filtered(
+            lambda power: power.company_id == company
+        )
+        if any(power._covers(amount, currency, day, company) for power in powers):
+            return ""
+        if not powers.filtered("active"):
+            return self.env._(
+                "%(signer)s is neither the legal representative of %(customer)s nor holds a power of attorney: "
+                "record the power of attorney on the contact, or choose an authorised signer.",
+                signer=self.name,
+                customer=customer.commercial_partner_id.name,
+            )
+        return self.env._(
+            "The power of attorney of %(signer)s does not cover %(amount)s on %(day)s (%(powers)s).",
+            signer=self.name,
+            amount=format_amount(self.env, amount, currency),
+            day=format_date(self.env, day),
+            powers="; ".join(power._describe() for power in powers.filtered("active")),
+        )

@@ -53,6 +53,7 @@ class SaleOrder(models.Model):
 
     def action_confirm(self):
         self._approval_check_current()
+        self._contract_check_approved(self.env._("confirming it"))
         res = super().action_confirm()
         self.partner_id._mark_customer_progress()
         return res

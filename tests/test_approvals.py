@@ -12,6 +12,7 @@ class TestUnforgeableApprovals(CrmSalesProcessCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
+        cls._without_contract_chain()
         cls.env["tier.definition"].create(
             {
                 "name": "Manager approval",

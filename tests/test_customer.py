@@ -136,7 +136,7 @@ class TestCustomerProfile(CrmSalesProcessCase):
         self.assertTrue(partner.last_progress_date)
         partner.last_progress_date = False
         order = self.env["sale.order"].create({"partner_id": partner.id})
-        order.action_confirm()
+        self._approve_contract(order).action_confirm()
         self.assertTrue(partner.last_progress_date)
         # a stage move too; the date is the process's, not an edit of the customer
         partner.last_progress_date = False

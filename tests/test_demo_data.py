@@ -11,6 +11,8 @@ from odoo import Command
 from odoo.tests import TransactionCase, tagged
 from odoo.tools.safe_eval import safe_eval
 
+from .common import approve_contract
+
 DEMO = "crm_sales_process."
 DEMO_USERS = (
     "demo_user_manager",
@@ -160,7 +162,7 @@ class TestDemoCustomers(TransactionCase):
             }
         )
         self.assertNotIn(with_order, self.customers(), "A quotation alone makes no customer.")
-        order.action_confirm()
+        approve_contract(order).action_confirm()
         invoiced = self.Partner.create({"name": "已开票客户有限公司", "is_company": True})
         invoiced._increase_rank("customer_rank")
         self.assertLessEqual(with_opportunity | with_order | invoiced, self.customers())

@@ -539,6 +539,7 @@ class TestApprovalIntegrityRpc(DocumentAttackCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
+        cls._without_contract_chain()
         cls.env["tier.definition"].create(
             {
                 "name": "Manager approval",

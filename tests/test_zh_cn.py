@@ -34,6 +34,7 @@ class TestChineseUserInterface(HttpCase, CrmSalesProcessCase):
             )
             for login, name, lang in (("csp_rep_zh", "Rep Zhao", "zh_CN"), ("csp_rep_en", "Rep Evans", "en_US"))
         )
+        cls._without_contract_chain()
         cls.env["tier.definition"].create(
             {
                 "name": "Manager approval",
@@ -103,7 +104,7 @@ class TestChineseUserInterface(HttpCase, CrmSalesProcessCase):
         """Banner, next review, reviews table, chatter and errors of an order under review, for a Chinese rep."""
         # as the web client calls: the user's id and language
         order = self._order(self.rep_zh).with_context(lang="zh_CN")
-        with self.assertRaisesRegex(ValidationError, "此操作需要审批"):
+        with self.assertRaisesRegex(ValidationError, "尚未审批通过"):
             order.action_confirm()
         order.request_validation()
         self.assertEqual(order.validation_status, "pending")
@@ -119,7 +120,7 @@ class TestChineseUserInterface(HttpCase, CrmSalesProcessCase):
             "Each reader sees who the review waits for in his language.",
         )
         self.assertTrue(order.message_ids.filtered(lambda message: "创建了一条待审核的记录" in message.body))
-        with self.assertRaisesRegex(ValidationError, "审批流程尚未结束"):
+        with self.assertRaisesRegex(ValidationError, "尚未审批通过.*下一步：Manager approval"):
             order.action_confirm()
         self.assertEqual(order.state, "draft")
 

@@ -1,1 +1,8 @@
-from . import comment_wizard, crm_lead_need_confirm, crm_lead_stage_gate, crm_sales_stage_apply, crm_signature_wizard
+from . import (
+    comment_wizard,
+    crm_lead_need_confirm,
+    crm_lead_stage_gate,
+    crm_sales_stage_apply,
+    crm_signature_wizard,
+    sale_contract_sign,
+)

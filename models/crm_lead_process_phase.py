@@ -1,0 +1,41 @@
+"""crm.lead's place in the seven phases of the sales process (``process_phase``): the phase of
+its stage, then delivery once its contract is signed (the order confirmed)."""
+
+from odoo import api, fields, models
+
+from .crm_stage import PROCESS_PHASES
+
+# the stage phases from which the lead's orders are looked at (a signed contract moves it on)
+CONTRACT_PHASES = ("negotiation", "contract")
+
+
+class CrmLead(models.Model):
+    _inherit = "crm.lead"
+
+    process_phase = fields.Selection(
+        PROCESS_PHASES,
+        string="Process phase",
+        compute="_compute_process_phase",
+        store=True,
+        index=True,
+        help="Where the opportunity is in the standard sales process: its stage's phase, then delivery once its "
+        "contract is signed.",
+    )
+
+    @api.depends("stage_id.process_phase", "order_ids.state")
+    def _compute_process_phase(self):
+        # the phases of the stages from a cache, and orders read only for the leads whose stage is late
+        # enough to have a signed contract: creating leads costs no query
+        phases = self.env["crm.stage"]._process_phase_by_stage()
+        late = self.filtered(lambda lead: phases.get(lead.stage_id.id) in CONTRACT_PHASES and lead._origin.id)
+        signed = set()
+        if late:
+            rows = self.env["sale.order"].sudo()._read_group(
+                [("opportunity_id", "in", late._origin.ids), ("state", "=", "sale")], ["opportunity_id"]
+            )
+            signed = {lead.id for [lead] in rows}
+        for lead in self:
+            if lead._origin.id in signed:
+                lead.process_phase = "delivery"
+            else:
+                lead.process_phase = phases.get(lead.stage_id.id) or "lead"
