@@ -1,8 +1,7 @@
 from odoo import http
+from odoo.addons.sale.controllers.portal import CustomerPortal
 from odoo.exceptions import AccessError, MissingError, ValidationError
 from odoo.http import request
-
-from odoo.addons.sale.controllers.portal import CustomerPortal
 
 
 class ContractPortal(CustomerPortal):

@@ -30,8 +30,10 @@ class CrmLead(models.Model):
         late = self.filtered(lambda lead: phases.get(lead.stage_id.id) in CONTRACT_PHASES and lead._origin.id)
         signed = set()
         if late:
-            rows = self.env["sale.order"].sudo()._read_group(
-                [("opportunity_id", "in", late._origin.ids), ("state", "=", "sale")], ["opportunity_id"]
+            rows = (
+                self.env["sale.order"]
+                .sudo()
+                ._read_group([("opportunity_id", "in", late._origin.ids), ("state", "=", "sale")], ["opportunity_id"])
             )
             signed = {lead.id for [lead] in rows}
         for lead in self:

@@ -109,7 +109,7 @@ class CrmPowerAttorney(models.Model):
         return self.currency_id.compare_amounts(amount_here, self.amount_limit) <= 0
 
     def _describe(self):
-        """"valid 2026-01-01 – 2026-12-31, up to ¥ 500,000.00" in the reader's language."""
+        """The validity and ceiling (2026-01-01 to 2026-12-31, up to 500,000.00 CNY) in the reader's language."""
         self.ensure_one()
         limit = (
             format_amount(self.env, self.amount_limit, self.currency_id)

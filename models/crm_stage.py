@@ -62,7 +62,11 @@ class CrmStage(models.Model):
     @tools.ormcache()
     def _process_phase_by_stage(self):
         """{stage id: its process phase}: read by every lead create and move, changed rarely."""
-        stages = self.sudo().with_context(active_test=False).search_fetch([("process_phase", "!=", False)], ["process_phase"])
+        stages = (
+            self.sudo()
+            .with_context(active_test=False)
+            .search_fetch([("process_phase", "!=", False)], ["process_phase"])
+        )
         return {stage.id: stage.process_phase for stage in stages}
 
     def _pipeline_for(self, team):

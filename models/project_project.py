@@ -9,7 +9,11 @@ class ProjectProject(models.Model):
     _inherit = "project.project"
 
     delivery_order_id = fields.Many2one(
-        "sale.order", string="Contract", readonly=True, copy=False, index="btree_not_null",
+        "sale.order",
+        string="Contract",
+        readonly=True,
+        copy=False,
+        index="btree_not_null",
         help="The confirmed order this project delivers.",
     )
     kickoff_sales_manager_id = fields.Many2one("res.users", string="Sales manager", tracking=True)
@@ -54,9 +58,7 @@ class ProjectProject(models.Model):
                     {
                         "project_id": self.id,
                         "name": lang_env._("Acceptance"),
-                        "deadline": company._working_day_after(
-                            datetime.combine(max(delivery, today), time(12)), 3
-                        ),
+                        "deadline": company._working_day_after(datetime.combine(max(delivery, today), time(12)), 3),
                     },
                 ]
             )
@@ -72,5 +74,5 @@ class ProjectProject(models.Model):
                 ),
                 user_id=values["user_id"],
             )
-        team = (self.user_id | self.kickoff_sales_manager_id | self.kickoff_engineer_id | self.kickoff_service_user_id)
+        team = self.user_id | self.kickoff_sales_manager_id | self.kickoff_engineer_id | self.kickoff_service_user_id
         self.message_subscribe(partner_ids=team.partner_id.ids)

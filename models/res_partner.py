@@ -341,8 +341,10 @@ class ResPartner(ProcessGuard, models.Model):
             )
         if self.is_legal_representative:
             return ""
-        powers = self.sudo().with_context(active_test=False).power_attorney_ids.filtered(
-            lambda power: power.company_id == company
+        powers = (
+            self.sudo()
+            .with_context(active_test=False)
+            .power_attorney_ids.filtered(lambda power: power.company_id == company)
         )
         if any(power._covers(amount, currency, day, company) for power in powers):
             return ""

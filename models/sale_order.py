@@ -12,6 +12,8 @@ ORDER_APPROVAL_FIELDS = (
     "amount_untaxed",
     "amount_tax",
     "amount_total",
+    "commitment_date",
+    "minutes_difference_reason",
 )
 ORDER_LINE_APPROVAL_FIELDS = (
     "display_type",
@@ -32,7 +34,10 @@ class SaleOrder(models.Model):
     _inherit = "sale.order"
 
     _approval_fields = ORDER_APPROVAL_FIELDS
-    _approval_line_fields = {"order_line": ORDER_LINE_APPROVAL_FIELDS}
+    _approval_line_fields = {
+        "order_line": ORDER_LINE_APPROVAL_FIELDS,
+        "clause_ids": ("sequence", "type_id", "name", "content"),
+    }
 
     def write(self, vals):
         res = super().write(vals)

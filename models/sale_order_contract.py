@@ -11,7 +11,6 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.tools import format_amount
 
-
 # the clause of the contract each kind of agreed term of the negotiation minutes goes to
 TERM_TOPIC_CLAUSES = {
     "price": "price_payment",
@@ -281,7 +280,7 @@ class SaleOrder(models.Model):
             if missing:
                 raise UserError(
                     self.env._(
-                        "%(order)s misses required clauses: %(clauses)s. Add them (Contract tab, Prepare Contract) "
+                        "%(order)s misses required clauses: %(clauses)s. Add them (Contract Details tab, Prepare Contract) "
                         "before requesting the approval.",
                         order=order.name,
                         clauses=", ".join(missing.mapped("name")),
@@ -293,7 +292,7 @@ class SaleOrder(models.Model):
                 raise UserError(
                     self.env._(
                         "%(order)s differs from the signed negotiation minutes:\n%(differences)s\n\nWrite the reason "
-                        "for the differences (Contract tab), or have the customer sign new minutes.",
+                        "for the differences (Contract Details tab), or have the customer sign new minutes.",
                         order=order.name,
                         differences=text,
                     )
@@ -316,9 +315,11 @@ class SaleOrder(models.Model):
         """The orders whose current content is not approved by their whole chain."""
         changed = self._approval_changed()
         return self.filtered(
-            lambda order: order in changed
-            or order.need_validation
-            or (order.review_ids and order.validation_status != "validated")
+            lambda order: (
+                order in changed
+                or order.need_validation
+                or (order.review_ids and order.validation_status != "validated")
+            )
         )
 
     def _contract_check_approved(self, action):
@@ -332,8 +333,10 @@ class SaleOrder(models.Model):
                     order=order.name,
                     action=action,
                     next=order.next_review
-                    or self.env._("Click Request Validation to ask the sales manager, legal and (above the "
-                                  "threshold) the general manager."),
+                    or self.env._(
+                        "Click Request Validation to ask the sales manager, legal and (above the "
+                        "threshold) the general manager."
+                    ),
                 )
             )
 
@@ -353,9 +356,7 @@ class SaleOrder(models.Model):
     def _check_state_sent(self, vals):
         """A quotation becomes "sent" only once approved, whoever writes the state."""
         if vals.get("state") == "sent":
-            self.filtered(lambda order: order.state == "draft")._contract_check_approved(
-                self.env._("marking it sent")
-            )
+            self.filtered(lambda order: order.state == "draft")._contract_check_approved(self.env._("marking it sent"))
 
     def write(self, vals):
         self._check_state_sent(vals)

@@ -217,7 +217,9 @@ class SaleOrder(models.Model):
     def _contract_update_archived(self):
         """Archived once signed, scanned and filed (the date of that moment is kept)."""
         for order in self:
-            archived = bool(order.signed_on and order.contract_scan_ids and (order.contract_archive_location or "").strip())
+            archived = bool(
+                order.signed_on and order.contract_scan_ids and (order.contract_archive_location or "").strip()
+            )
             if archived != order.contract_archived:
                 order._process().write(
                     {"contract_archived": archived, "contract_archived_date": archived and fields.Datetime.now()}
@@ -249,4 +251,3 @@ class SaleOrder(models.Model):
         self.env["mail.activity"].sudo()._create_reminders(activity_type, reminders)
         orders._process().write({"contract_archive_reminded": True})
         self.env["ir.cron"]._batch_done(len(orders), self.sudo().search_count(domain))
-

@@ -78,6 +78,7 @@ DATA_FIELDS = {
     "mail.template": ("name", "subject", "description", "body_html"),
     "res.groups": ("name", "comment"),
     "res.partner.industry": ("name", "full_name"),
+    "sale.contract.clause.type": ("name", "default_text"),
     "tier.definition": ("name",),
 }
 NO_USER_TEXT = {"ir.rule", "ir.sequence", "res.users"}

@@ -35,7 +35,9 @@ class ContractCase(CrmSalesProcessCase):
                 "portal_confirmation_pay": False,
             }
         )
-        cls.product = cls.env["product.product"].create({"name": "GMC-5 加工中心", "list_price": 1000.0, "taxes_id": False})
+        cls.product = cls.env["product.product"].create(
+            {"name": "GMC-5 加工中心", "list_price": 1000.0, "taxes_id": False}
+        )
         cls.legal_rep = cls.env["res.partner"].create(
             {"name": "周法人", "parent_id": cls.customer.id, "is_legal_representative": True}
         )
@@ -46,7 +48,9 @@ class ContractCase(CrmSalesProcessCase):
         values = {
             "partner_id": self.customer.id,
             "user_id": self.rep.id,
-            "order_line": [Command.create({"product_id": self.product.id, "product_uom_qty": qty, "price_unit": price})],
+            "order_line": [
+                Command.create({"product_id": self.product.id, "product_uom_qty": qty, "price_unit": price})
+            ],
         }
         values.update(vals)
         return self.env["sale.order"].with_user(self.rep).create(values)
@@ -217,6 +221,13 @@ class TestBlockedUntilApproved(ContractCase):
         with self.assertRaises(UserError):
             order.with_user(self.rep).action_confirm()
 
+    def test_clause_changed_after_approval_restarts_the_chain(self):
+        order = self._approve_all(self._contract())
+        order.clause_ids[0].with_user(self.rep).write({"content": "甲方另行提供安装场地。"})
+        self.assertFalse(order.contract_approved)
+        self.assertEqual(order.review_ids.sorted("sequence")[0].status, "pending")
+        self.assertTrue(order.message_ids.filtered(lambda message: "approval starts again" in (message.body or "")))
+
 
 @tagged("post_install", "-at_install")
 class TestClausesAndMinutes(ContractCase):
@@ -229,7 +240,9 @@ class TestClausesAndMinutes(ContractCase):
                     "lead_id": lead.id,
                     "order_id": order.id,
                     "customer_attendee_ids": [Command.set(self.buyer.ids)],
-                    "term_ids": [Command.create({"topic": "other", "description": "免费培训 3 天", "status": "agreed"})],
+                    "term_ids": [
+                        Command.create({"topic": "other", "description": "免费培训 3 天", "status": "agreed"})
+                    ],
                     **agreed,
                 }
             )
@@ -250,7 +263,16 @@ class TestClausesAndMinutes(ContractCase):
         kinds = set(order.clause_ids.mapped("kind"))
         self.assertEqual(
             kinds,
-            {"description", "price_payment", "delivery", "acceptance", "obligations", "liability", "confidentiality", "dispute"},
+            {
+                "description",
+                "price_payment",
+                "delivery",
+                "acceptance",
+                "obligations",
+                "liability",
+                "confidentiality",
+                "dispute",
+            },
         )
         order.clause_ids.filtered(lambda clause: clause.kind == "confidentiality").with_user(self.rep).unlink()
         with self.assertRaisesRegex(UserError, "Confidentiality"):
@@ -453,7 +475,9 @@ class TestContractStageEvidence(ContractCase):
         self.assertTrue(approved.is_done)
         self.assertFalse(archived.is_done)
         order.with_user(self.rep).write({"customer_signer_id": self.legal_rep.id})
-        order._process().write({"signature": signature_png(), "signed_by": "周法人", "signed_on": fields.Datetime.now()})
+        order._process().write(
+            {"signature": signature_png(), "signed_by": "周法人", "signed_on": fields.Datetime.now()}
+        )
         order.with_user(self.rep).action_confirm()
         self.assertEqual(lead.process_phase, "delivery")
         scan = self.env["ir.attachment"].create({"name": "scan.pdf", "datas": base64.b64encode(b"%PDF-1.4")})

@@ -15,11 +15,17 @@ class TestContractPortal(HttpCase, ContractCase):
     def _sign(self, order, token=None, name="周法人"):
         return self.make_jsonrpc_request(
             f"/my/orders/{order.id}/accept",
-            {"access_token": token or order._portal_ensure_token(), "name": name, "signature": signature_png().decode()},
+            {
+                "access_token": token or order._portal_ensure_token(),
+                "name": name,
+                "signature": signature_png().decode(),
+            },
         )
 
     def _page(self, order, **query):
-        params = "&".join(f"{key}={value}" for key, value in {"access_token": order._portal_ensure_token(), **query}.items())
+        params = "&".join(
+            f"{key}={value}" for key, value in {"access_token": order._portal_ensure_token(), **query}.items()
+        )
         return self.url_open(f"/my/orders/{order.id}?{params}")
 
     def test_unapproved_contract_hidden_from_the_customer(self):
@@ -66,8 +72,13 @@ class TestContractPortal(HttpCase, ContractCase):
 
     def test_logged_in_contact_signs_only_with_authority(self):
         order = self._approve_all(self._contract(customer_signer_id=self.legal_rep.id))
-        new_test_user(self.env, login="csp_buyer_portal", password="csp_buyer_portal", groups="base.group_portal",
-                      partner_id=self.buyer.id)
+        new_test_user(
+            self.env,
+            login="csp_buyer_portal",
+            password="csp_buyer_portal",
+            groups="base.group_portal",
+            partner_id=self.buyer.id,
+        )
         self.authenticate("csp_buyer_portal", "csp_buyer_portal")
         result = self._sign(order, name="孔明亮")
         self.assertIn("error", result, "The buyer holds no power of attorney.")
@@ -81,10 +92,18 @@ class TestContractPortal(HttpCase, ContractCase):
     def test_tour_manager_approves_rep_sees_next_customer_signs(self):
         order = self._contract(qty=3, customer_signer_id=self.legal_rep.id)
         order.with_user(self.rep).request_validation()
-        self.start_tour(f"/odoo/action-sale.action_quotations_with_onboarding/{order.id}", "crm_sales_process_contract_approve_tour", login="csp_manager")
+        self.start_tour(
+            f"/odoo/action-sale.action_quotations_with_onboarding/{order.id}",
+            "crm_sales_process_contract_approve_tour",
+            login="csp_manager",
+        )
         review = order.review_ids.sorted("sequence")[0]
         self.assertEqual((review.status, review.comment), ("approved", "价格与付款条件符合公司政策"))
-        self.start_tour(f"/odoo/action-sale.action_quotations_with_onboarding/{order.id}", "crm_sales_process_contract_next_approver_tour", login="csp_rep")
+        self.start_tour(
+            f"/odoo/action-sale.action_quotations_with_onboarding/{order.id}",
+            "crm_sales_process_contract_next_approver_tour",
+            login="csp_rep",
+        )
         self._validate(order, self.legal)
         self.assertTrue(order.contract_approved)
         self.start_tour(

@@ -34,7 +34,12 @@ class SaleContractSign(models.TransientModel):
         domain="[('id', 'in', allowed_company_signer_ids)]",
     )
     signed_by = fields.Char(
-        string="Name as signed", required=True, compute="_compute_signed_by", store=True, readonly=False, precompute=True
+        string="Name as signed",
+        required=True,
+        compute="_compute_signed_by",
+        store=True,
+        readonly=False,
+        precompute=True,
     )
     signature = fields.Binary(required=True)
 
@@ -60,11 +65,15 @@ class SaleContractSign(models.TransientModel):
     def _compute_signer_status(self):
         for wizard in self:
             refusal = wizard.signer_id and wizard.order_id._contract_signer_refusal(wizard.signer_id)
-            wizard.signer_status = refusal or (wizard.signer_id and self.env._("Authorised to sign this contract today."))
+            wizard.signer_status = refusal or (
+                wizard.signer_id and self.env._("Authorised to sign this contract today.")
+            )
 
     def action_sign(self):
         self.ensure_one()
         if not self.signature:
             raise UserError(self.env._("The customer's signatory signs on the pad before you confirm."))
-        self.order_id._contract_sign_on_site(self.signer_id, self.company_signer_id, self.signed_by.strip(), self.signature)
+        self.order_id._contract_sign_on_site(
+            self.signer_id, self.company_signer_id, self.signed_by.strip(), self.signature
+        )
         return {"type": "ir.actions.act_window_close"}
