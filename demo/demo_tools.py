@@ -120,6 +120,17 @@ class CrmSalesProcessDemo(models.AbstractModel):
         wizard = (
             self.env["sale.contract.sign"]
             .with_user(order.user_id)
+            .with_context(lang=self._demo_lang())
             .create({"order_id": order.id, "signer_id": signer_id, "signature": self._signature_png()})
         )
         wizard.action_sign()
+
+    @api.model
+    def _demo_lang(self):
+        """Chinese when the database has it (``make run``): what the process writes while the demo is
+        loaded (milestones, activities) reads as the demo's users read it; the addon's own terms are
+        loaded first (Odoo loads them after the demo data)."""
+        if not self.env["res.lang"]._lang_get("zh_CN"):
+            return self.env.lang
+        self.env["ir.module.module"]._load_module_terms(["crm_sales_process"], ["zh_CN"])
+        return "zh_CN"

@@ -21,7 +21,8 @@ class ProjectProject(models.Model):
     kickoff_service_user_id = fields.Many2one("res.users", string="Customer-service specialist", tracking=True)
     kickoff_communication = fields.Text(
         string="Communication mechanism",
-        help="How the team and the customer keep each other informed during the delivery.",
+        help="How the team and the customer keep each other informed during the delivery; empty: the standard "
+        "mechanism (weekly report, exceptions within 24 hours, weekly delivery meeting, acceptance).",
     )
     kickoff_date = fields.Date(string="Kickoff meeting", tracking=True)
 
@@ -33,7 +34,8 @@ class ProjectProject(models.Model):
         today = fields.Date.context_today(self)
         kickoff = company._working_day_after(fields.Datetime.now(), 3)
         delivery = (order.commitment_date or order.expected_date or fields.Datetime.now()).date()
-        lang_env = self.with_context(lang=order.partner_id.lang or self.env.lang).env
+        # the milestones and the meeting are named in the language of who confirms (the salesperson)
+        lang_env = self.env
         values = {
             "delivery_order_id": order.id,
             "partner_id": self.partner_id.id or order.partner_id.id,
@@ -42,13 +44,6 @@ class ProjectProject(models.Model):
             "kickoff_date": self.kickoff_date or kickoff,
             "allow_milestones": True,
         }
-        if not self.kickoff_communication:
-            values["kickoff_communication"] = lang_env._(
-                "Weekly progress report to the customer's contact (status, progress, next steps).\n"
-                "Any delivery exception is told to the customer within 24 hours, with its solution and new date.\n"
-                "Internal delivery meeting every week; the sales manager joins for exceptions.\n"
-                "Acceptance within 3 working days of receipt (products) or in an acceptance meeting (services)."
-            )
         self.write(values)
         if not self.milestone_ids:
             self.env["project.milestone"].create(

@@ -26,7 +26,7 @@ class SaleOrder(models.Model):
     _inherit = "sale.order"
 
     # what the approvers saw of the differences with the signed minutes (recorded at the request)
-    _process_fields = ("minutes_differences",)
+    _process_fields = ("minutes_difference_data",)
 
     clause_ids = fields.One2many("sale.order.clause", "order_id", string="Contract clauses", copy=True)
     signed_minutes_id = fields.Many2one(
@@ -36,10 +36,15 @@ class SaleOrder(models.Model):
         help="The latest negotiation minutes of this opportunity signed by the customer (of this quotation, or of "
         "no quotation): the contract must say what they agreed.",
     )
-    minutes_differences = fields.Text(
-        string="Differences from the minutes",
+    minutes_difference_data = fields.Json(
+        string="Differences from the minutes (data)",
         readonly=True,
         copy=False,
+        help="What the contract said differently from the signed minutes when its approval was requested.",
+    )
+    minutes_differences = fields.Text(
+        string="Differences from the minutes",
+        compute="_compute_minutes_differences",
         help="What the contract says differently from the signed minutes, recorded when its approval was requested.",
     )
     minutes_difference_reason = fields.Text(
@@ -223,7 +228,9 @@ class SaleOrder(models.Model):
     # ------------------------------------------------------------------
 
     def _contract_minutes_differences(self):
-        """[(what, in the minutes, in the contract)] where the contract differs from its signed minutes."""
+        """Where the contract differs from its signed minutes, language-neutral (kept as what the
+        approvers saw): [{"what": "amount"|"payment_term"|"delivery_date", "minutes": …, "order": …,
+        "minutes_name": …}], amounts as [amount, currency id], payment terms as ids, dates as ISO."""
         self.ensure_one()
         minutes = self.signed_minutes_id
         if not minutes:
@@ -235,19 +242,19 @@ class SaleOrder(models.Model):
             )
             if self.currency_id.compare_amounts(agreed, self.amount_total):
                 differences.append(
-                    (
-                        self.env._("Total"),
-                        format_amount(self.env, minutes.agreed_amount, minutes.agreed_currency_id),
-                        format_amount(self.env, self.amount_total, self.currency_id),
-                    )
+                    {
+                        "what": "amount",
+                        "minutes": [minutes.agreed_amount, minutes.agreed_currency_id.id],
+                        "order": [self.amount_total, self.currency_id.id],
+                    }
                 )
         if minutes.agreed_payment_term_id and minutes.agreed_payment_term_id != self.payment_term_id:
             differences.append(
-                (
-                    self.env._("Payment terms"),
-                    minutes.agreed_payment_term_id.name,
-                    self.payment_term_id.name or self.env._("none"),
-                )
+                {
+                    "what": "payment_term",
+                    "minutes": minutes.agreed_payment_term_id.id,
+                    "order": self.payment_term_id.id or None,
+                }
             )
         if minutes.agreed_delivery_date:
             delivery = self.commitment_date and self.company_id._local_datetime_str(
@@ -255,20 +262,43 @@ class SaleOrder(models.Model):
             )
             agreed = fields.Date.to_string(minutes.agreed_delivery_date)
             if delivery != agreed:
-                differences.append((self.env._("Delivery date"), agreed, delivery or self.env._("none")))
+                differences.append({"what": "delivery_date", "minutes": agreed, "order": delivery or None})
+        for difference in differences:
+            difference["minutes_name"] = minutes.display_name
         return differences
 
+    @api.depends("minutes_difference_data")
+    @api.depends_context("lang")
+    def _compute_minutes_differences(self):
+        for order in self:
+            order.minutes_differences = order._contract_differences_text(order.minutes_difference_data or [])
+
     def _contract_differences_text(self, differences):
-        minutes = self.signed_minutes_id
+        """The differences as the reader reads them: one line each, in his language."""
+        labels = {
+            "amount": self.env._("Total"),
+            "payment_term": self.env._("Payment terms"),
+            "delivery_date": self.env._("Delivery date"),
+        }
+
+        def shown(what, value):
+            if not value:
+                return self.env._("none")
+            if what == "amount":
+                return format_amount(self.env, value[0], self.env["res.currency"].browse(value[1]))
+            if what == "payment_term":
+                return self.env["account.payment.term"].browse(value).exists().name or ""
+            return value
+
         return "\n".join(
             self.env._(
                 "%(what)s: %(minutes_value)s in %(minutes)s, %(order_value)s in the contract",
-                what=what,
-                minutes_value=in_minutes,
-                minutes=minutes.display_name,
-                order_value=in_order,
+                what=labels[difference["what"]],
+                minutes_value=shown(difference["what"], difference["minutes"]),
+                minutes=difference["minutes_name"],
+                order_value=shown(difference["what"], difference["order"]),
             )
-            for what, in_minutes, in_order in differences
+            for difference in differences
         )
 
     def _contract_check_request(self):
@@ -280,25 +310,24 @@ class SaleOrder(models.Model):
             if missing:
                 raise UserError(
                     self.env._(
-                        "%(order)s misses required clauses: %(clauses)s. Add them (Contract Details tab, Prepare Contract) "
-                        "before requesting the approval.",
+                        "%(order)s misses required clauses: %(clauses)s. Add them (Contract Details tab, Prepare "
+                        "Contract) before requesting the approval.",
                         order=order.name,
                         clauses=", ".join(missing.mapped("name")),
                     )
                 )
             differences = order._contract_minutes_differences()
-            text = order._contract_differences_text(differences)
             if differences and not (order.minutes_difference_reason or "").strip():
                 raise UserError(
                     self.env._(
                         "%(order)s differs from the signed negotiation minutes:\n%(differences)s\n\nWrite the reason "
                         "for the differences (Contract Details tab), or have the customer sign new minutes.",
                         order=order.name,
-                        differences=text,
+                        differences=order._contract_differences_text(differences),
                     )
                 )
-            if (order.minutes_differences or False) != (text or False):
-                order._process().write({"minutes_differences": text or False})
+            if (order.minutes_difference_data or []) != differences:
+                order._process().write({"minutes_difference_data": differences or False})
 
     def action_print_contract_approval_sheet(self):
         return self.env.ref("crm_sales_process.sale_order_contract_approval_report").report_action(self)

@@ -132,7 +132,7 @@ class TierValidation(ProcessGuard, models.AbstractModel):
     def _settle_validation_status(self):
         """Recompute the documents' validation state from their reviews as they are now
         (need_validation and can_review are computed without dependencies: forget them)."""
-        self.invalidate_recordset(["need_validation", "can_review"])
+        self.invalidate_recordset(["need_validation", "can_review", "next_review"])
         self.env.add_to_compute(self._fields["validation_status"], self)
 
     def restart_validation(self):

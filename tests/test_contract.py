@@ -515,11 +515,18 @@ class TestHandover(ContractCase):
             lambda activity: activity.activity_type_id == self.env.ref("mail.mail_activity_data_meeting")
         )
         self.assertEqual(len(meeting), 1)
-        self.assertTrue(project.kickoff_communication)
         html = (
             self.env["ir.actions.report"]
             ._render_qweb_html("crm_sales_process.project_kickoff_plan_report", project.ids)[0]
             .decode()
         )
-        for text in (order.name, "Sales manager", self.manager.name, "Engineer", "To be named", "Delivery"):
+        for text in (
+            order.name,
+            "Sales manager",
+            self.manager.name,
+            "Engineer",
+            "To be named",
+            "Delivery",
+            "within 24 hours",
+        ):
             self.assertIn(text, html)

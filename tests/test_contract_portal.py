@@ -139,13 +139,13 @@ class TestContractRpc(RpcAttackCase, ContractCase):
             "signed_on": "2026-11-20 08:00:00",
             "contract_archived": True,
             "contract_archive_reminded": True,
-            "minutes_differences": "无",
+            "minutes_difference_data": [{"what": "amount", "minutes": [1, 1], "order": [2, 1], "minutes_name": "无"}],
         }
         for field, value in forged.items():
             with self.subTest(field=field):
                 self.assertRefused(self.rpc("sale.order", "write", [order.id], {field: value}))
         self.env.invalidate_all()
-        self.assertFalse(order.signature or order.contract_archived or order.minutes_differences)
+        self.assertFalse(order.signature or order.contract_archived or order.minutes_difference_data)
         self.assertRefused(
             self.rpc("sale.order", "create", {"partner_id": self.customer.id, "contract_archived": True})
         )
