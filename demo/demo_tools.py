@@ -128,9 +128,6 @@ class CrmSalesProcessDemo(models.AbstractModel):
     @api.model
     def _demo_lang(self):
         """Chinese when the database has it (``make run``): what the process writes while the demo is
-        loaded (milestones, activities) reads as the demo's users read it; the addon's own terms are
-        loaded first (Odoo loads them after the demo data)."""
-        if not self.env["res.lang"]._lang_get("zh_CN"):
-            return self.env.lang
-        self.env["ir.module.module"]._load_module_terms(["crm_sales_process"], ["zh_CN"])
-        return "zh_CN"
+        loaded (milestones, activities) reads as the demo's users read it (the code's terms are read
+        from the .po files)."""
+        return "zh_CN" if self.env["res.lang"]._lang_get("zh_CN") else self.env.lang
