@@ -236,18 +236,22 @@ class SaleOrder(models.Model):
             ("contract_archive_deadline", "<", fields.Date.context_today(self)),
         ]
         orders = self.sudo().search(domain, limit=batch_size)
-        reminders = [
-            (
-                order,
-                order.user_id or self.env.ref("base.user_admin"),
-                self.env._("Archive the signed contract"),
-                self.env._(
-                    "Attach the scanned signed contract and record where the paper copy is filed: due by %(date)s.",
-                    date=fields.Date.to_string(order.contract_archive_deadline),
-                ),
+        reminders = []
+        for order in orders:
+            user = order.user_id or self.env.ref("base.user_admin")
+            # the salesperson reads it: in his language, the deadline as a date of the company
+            env = self.with_context(lang=user.lang).env
+            reminders.append(
+                (
+                    order,
+                    user,
+                    env._("Archive the signed contract"),
+                    env._(
+                        "Attach the scanned signed contract and record where the paper copy is filed: due by %(date)s.",
+                        date=fields.Date.to_string(order.contract_archive_deadline),
+                    ),
+                )
             )
-            for order in orders
-        ]
         self.env["mail.activity"].sudo()._create_reminders(activity_type, reminders)
         orders._process().write({"contract_archive_reminded": True})
         self.env["ir.cron"]._batch_done(len(orders), self.sudo().search_count(domain))

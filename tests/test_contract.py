@@ -445,6 +445,7 @@ class TestArchive(ContractCase):
         reminders = order.activity_ids.filtered(lambda a: a.activity_type_id == activity_type)
         self.assertEqual(len(reminders), 1)
         self.assertEqual(reminders.user_id, self.rep)
+        self.assertIn("2026-10-01", reminders.note)
         scan = self.env["ir.attachment"].create(
             {"name": "合同扫描件.pdf", "datas": base64.b64encode(b"%PDF-1.4 scan"), "res_model": "sale.order"}
         )
