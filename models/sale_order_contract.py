@@ -341,9 +341,11 @@ class SaleOrder(models.Model):
     # ------------------------------------------------------------------
 
     def _contract_unapproved(self):
-        """The orders whose current content is not approved by their whole chain."""
-        changed = self._approval_changed()
-        return self.filtered(
+        """The quotations whose current content is not approved by their whole chain (a confirmed or
+        cancelled order is past its approval)."""
+        quotations = self.filtered(lambda order: order.state in ("draft", "sent"))
+        changed = quotations._approval_changed()
+        return quotations.filtered(
             lambda order: (
                 order in changed
                 or order.need_validation

@@ -352,6 +352,10 @@ class TestAuthorisedSigners(ContractCase):
         self.assertEqual(order.company_signer_id, self.gm)
         self.assertTrue(order.contract_signed_on_site)
         self.assertTrue(order.contract_archive_deadline)
+        # a confirmed order is past its approval: its confirmation is sent even after a later change
+        order.order_line.with_user(self.rep).write({"price_unit": 990.0})
+        action = order.with_user(self.rep).action_quotation_send()
+        self.assertEqual(action["res_model"], "mail.compose.message")
 
     def test_contact_without_authority_refused(self):
         order = self._approve_all(self._contract())
