@@ -122,20 +122,16 @@ class SaleOrder(models.Model):
 
     @api.depends("opportunity_id.negotiation_minutes_ids.state", "opportunity_id.negotiation_minutes_ids.order_id")
     def _compute_signed_minutes_id(self):
-        Minutes = self.env["crm.negotiation.minutes"]
+        """The latest signed minutes of each order's opportunity, of the order or of no quotation (one query)."""
+        signed = self.env["crm.negotiation.minutes"].search(
+            [("lead_id", "in", self.opportunity_id.ids), ("state", "=", "signed")], order="signed_on desc, id desc"
+        )
         for order in self:
-            order.signed_minutes_id = Minutes
-            if not order.opportunity_id:
-                continue
-            order.signed_minutes_id = Minutes.search(
-                [
-                    ("lead_id", "=", order.opportunity_id.id),
-                    ("state", "=", "signed"),
-                    ("order_id", "in", [order._origin.id, False]),
-                ],
-                order="signed_on desc, id desc",
-                limit=1,
-            )
+            order.signed_minutes_id = signed.filtered(
+                lambda minutes, order=order: (
+                    minutes.lead_id == order.opportunity_id and minutes.order_id.id in (order._origin.id, False)
+                )
+            )[:1]
 
     # ------------------------------------------------------------------
     # Clauses
@@ -148,16 +144,22 @@ class SaleOrder(models.Model):
         return orders
 
     def _contract_clause_types(self):
-        self.ensure_one()
+        """The standard clauses of the orders' companies (one query for the batch)."""
         return self.env["sale.contract.clause.type"].search(
-            [("company_id", "in", [False, self.company_id.id])], order="sequence, id"
+            [("company_id", "in", [False, *self.company_id.ids])], order="sequence, id"
         )
 
     def _contract_add_standard_clauses(self):
         """Give the orders the clauses of their company's standard contract, with the default texts."""
+        all_types = self._contract_clause_types()
         values = []
         for order in self:
             present = order.clause_ids.type_id
+            types = all_types.filtered(
+                lambda clause_type, order=order: (
+                    not clause_type.company_id or clause_type.company_id == order.company_id
+                )
+            )
             values += [
                 {
                     "order_id": order.id,
@@ -166,7 +168,7 @@ class SaleOrder(models.Model):
                     "name": clause_type.name,
                     "content": order._contract_clause_text(clause_type),
                 }
-                for clause_type in order._contract_clause_types()
+                for clause_type in types
                 if clause_type not in present
             ]
         if values:
@@ -375,10 +377,6 @@ class SaleOrder(models.Model):
         self._contract_check_approved(self.env._("sending it to the customer"))
         return super().action_quotation_send()
 
-    def action_quotation_sent(self):
-        self._contract_check_approved(self.env._("marking it sent"))
-        return super().action_quotation_sent()
-
     def message_post(self, **kwargs):
         if self.env.context.get("mark_so_as_sent"):
             self._contract_check_approved(self.env._("sending it to the customer"))
@@ -400,12 +398,8 @@ class SaleOrder(models.Model):
     def _contract_check_printable(self):
         """A customer (portal user, public link) gets the PDF of approved contracts only; inside, a
         draft prints marked "not approved", unless the company blocks that too (sale_tier_validation's
-        setting, same rule, its error translated)."""
+        setting, its error translated)."""
         if self.env.user.share:
             self._contract_check_approved(self.env._("printing it for the customer"))
-            return
-        for order in self:
-            if order.company_id.sale_report_print_block and (
-                order.need_validation or (order.review_ids and order.validation_status != "validated")
-            ):
-                raise UserError(self.env._("Quotation printing is blocked until the order is approved."))
+        elif any(self._contract_unapproved().company_id.mapped("sale_report_print_block")):
+            raise UserError(self.env._("Quotation printing is blocked until the order is approved."))

@@ -8,10 +8,6 @@ place of its paper copy must be recorded within the company's working days
 (``contract_archive_deadline``); an overdue one reminds its salesperson once.
 """
 
-from datetime import datetime
-
-import pytz
-
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
@@ -43,8 +39,6 @@ class SaleOrder(models.Model):
         "contract_signed_on_site",
         "contract_scan_ids",
         "contract_archive_location",
-        "contract_archived",
-        "contract_archived_date",
         "contract_archive_reminded",
     )
 
@@ -88,8 +82,17 @@ class SaleOrder(models.Model):
     contract_archive_location = fields.Char(
         string="Paper archive location", copy=False, tracking=True, help="Where the signed paper contract is filed."
     )
-    contract_archived = fields.Boolean(string="Contract archived", readonly=True, copy=False, tracking=True)
-    contract_archived_date = fields.Datetime(string="Archived on", readonly=True, copy=False)
+    contract_archived = fields.Boolean(
+        string="Contract archived",
+        compute="_compute_contract_archived",
+        store=True,
+        copy=False,
+        tracking=True,
+        help="Signed, the scanned signed contract attached and the place of the paper copy written.",
+    )
+    contract_archived_date = fields.Datetime(
+        string="Archived on", compute="_compute_contract_archived", store=True, copy=False
+    )
     contract_archive_reminded = fields.Boolean(readonly=True, copy=False)
 
     @api.depends("company_id.contract_signatory_ids")
@@ -106,6 +109,16 @@ class SaleOrder(models.Model):
                 order.signed_on, order.company_id.contract_archive_days
             )
 
+    @api.depends("signed_on", "contract_scan_ids", "contract_archive_location")
+    def _compute_contract_archived(self):
+        """Archived once signed, scanned and filed; the moment it became so is kept."""
+        for order in self:
+            archived = bool(
+                order.signed_on and order.contract_scan_ids and (order.contract_archive_location or "").strip()
+            )
+            order.contract_archived_date = archived and (order.contract_archived_date or fields.Datetime.now())
+            order.contract_archived = archived
+
     @api.model
     def _get_under_validation_exceptions(self):
         return list({*super()._get_under_validation_exceptions(), *self._contract_writable_under_validation})
@@ -115,8 +128,7 @@ class SaleOrder(models.Model):
     # ------------------------------------------------------------------
 
     def _contract_signing_day(self):
-        tz = pytz.timezone(self.company_id._local_tz())
-        return datetime.now(pytz.utc).astimezone(tz).date()
+        return fields.Date.context_today(self.with_context(tz=self.company_id._local_tz()))
 
     def _contract_signer_refusal(self, signer):
         """Why ``signer`` may not sign this contract today, or ""."""
@@ -163,10 +175,7 @@ class SaleOrder(models.Model):
     def write(self, vals):
         if vals.get("signature"):
             self.filtered(lambda order: not order.signature)._contract_check_signing()
-        res = super().write(vals)
-        if {"contract_scan_ids", "contract_archive_location", "signature"} & set(vals):
-            self._contract_update_archived()
-        return res
+        return super().write(vals)
 
     def action_contract_sign_on_site(self):
         """The customer's signatory signs on the salesperson's device."""
@@ -213,17 +222,6 @@ class SaleOrder(models.Model):
     # ------------------------------------------------------------------
     # Archive
     # ------------------------------------------------------------------
-
-    def _contract_update_archived(self):
-        """Archived once signed, scanned and filed (the date of that moment is kept)."""
-        for order in self:
-            archived = bool(
-                order.signed_on and order.contract_scan_ids and (order.contract_archive_location or "").strip()
-            )
-            if archived != order.contract_archived:
-                order._process().write(
-                    {"contract_archived": archived, "contract_archived_date": archived and fields.Datetime.now()}
-                )
 
     @api.model
     def _cron_contract_archive_reminder(self, batch_size=500):
