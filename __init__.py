@@ -1,6 +1,6 @@
 from odoo.tools.translate import TranslationImporter, get_po_paths
 
-from . import controllers, demo, models, wizards
+from . import controllers, demo, models, reports, wizards
 
 
 def post_init_hook(env):
@@ -9,6 +9,7 @@ def post_init_hook(env):
     leads = env["crm.lead"].with_context(active_test=False).search([])
     leads._ensure_grading_lines()
     leads._ensure_checklist_lines()
+    env["crm.lead"]._refresh_next_step(leads.ids)
     _load_extra_translations(env)
 
 

@@ -2,7 +2,7 @@
     "name": "CRM Sales Process",
     "summary": "Standardized B2B sales process: lead grading, first-contact SLA, "
     "grade cadences, stage gates, signed minutes and approvals",
-    "version": "18.0.1.6.0",
+    "version": "18.0.1.7.0",
     "category": "Sales/CRM",
     "author": "crm_sales_process developers",
     "website": "https://github.com/crm-sales-process/crm_sales_process",
@@ -20,6 +20,8 @@
         "security/crm_sales_process_groups.xml",
         "security/ir.model.access.csv",
         "security/crm_sales_process_security.xml",
+        "security/crm_sales_target_security.xml",
+        "security/crm_sales_analysis_security.xml",
         "data/crm_grading_criterion_data.xml",
         "data/crm_stage_data.xml",
         "data/crm_sales_region_data.xml",
@@ -54,6 +56,9 @@
         "views/sale_order_views.xml",
         "views/sale_order_portal_templates.xml",
         "views/project_project_views.xml",
+        "views/crm_lead_followup_views.xml",
+        "views/crm_sales_target_views.xml",
+        "reports/crm_sales_analysis_views.xml",
         "views/crm_sales_process_menus.xml",
         "reports/crm_lead_reports.xml",
         "reports/crm_lead_templates.xml",
@@ -70,6 +75,9 @@
         "reports/sale_order_contract_templates.xml",
         "reports/project_kickoff_plan_reports.xml",
         "reports/project_kickoff_plan_templates.xml",
+        "reports/crm_lead_followup_sheet_reports.xml",
+        "reports/crm_lead_followup_sheet_templates.xml",
+        "data/crm_sales_target_data.xml",
         "data/mail_template_data.xml",
     ],
     "demo": [
@@ -80,10 +88,14 @@
         "demo/crm_need_confirmation_demo.xml",
         "demo/crm_negotiation_minutes_demo.xml",
         "demo/crm_pipeline_demo.xml",
+        "demo/crm_lead_followup_demo.xml",
+        "demo/crm_sales_target_demo.xml",
     ],
     "assets": {
         "web.assets_backend": [
             "crm_sales_process/static/src/js/stage_gate/*.js",
+            "crm_sales_process/static/src/js/followup/*.js",
+            "crm_sales_process/static/src/js/followup/*.xml",
             "crm_sales_process/static/src/scss/*.scss",
         ],
         "web.assets_tests": [
