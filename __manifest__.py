@@ -57,6 +57,7 @@
         "views/sale_order_portal_templates.xml",
         "views/project_project_views.xml",
         "views/crm_lead_followup_views.xml",
+        "views/crm_lead_followup_sheet_views.xml",
         "views/crm_sales_target_views.xml",
         "reports/crm_sales_analysis_views.xml",
         "views/crm_sales_process_menus.xml",
@@ -96,6 +97,8 @@
             "crm_sales_process/static/src/js/stage_gate/*.js",
             "crm_sales_process/static/src/js/followup/*.js",
             "crm_sales_process/static/src/js/followup/*.xml",
+            "crm_sales_process/static/src/js/dashboard/*.js",
+            "crm_sales_process/static/src/js/dashboard/*.xml",
             "crm_sales_process/static/src/scss/*.scss",
         ],
         "web.assets_tests": [
