@@ -36,15 +36,15 @@ MOVES = [("evidence", "Evidence complete"), ("override", "Moved by override")]
 SLA_STATES = [("on_time", "On time"), ("late", "Late"), ("overdue", "Overdue"), ("pending", "Pending")]
 
 # the stages of each pipeline in order: a team's pipeline is its own stages and the shared ones
-# (crm.stage's _order), the pipeline of leads without team the shared stages
+# (crm.stage's _order), the pipeline of leads without team (key 0) the shared stages
 PIPELINE_CTE = """
     pipeline AS (
-        SELECT t.id AS team_id, s.id AS stage_id,
+        SELECT t.id AS team_key, s.id AS stage_id,
                row_number() OVER (PARTITION BY t.id ORDER BY s.sequence, s.name->>'en_US', s.id) AS rank
           FROM crm_team t
           JOIN crm_stage s ON s.active AND (s.team_id IS NULL OR s.team_id = t.id)
         UNION ALL
-        SELECT NULL, s.id, row_number() OVER (ORDER BY s.sequence, s.name->>'en_US', s.id)
+        SELECT 0, s.id, row_number() OVER (ORDER BY s.sequence, s.name->>'en_US', s.id)
           FROM crm_stage s
          WHERE s.active AND s.team_id IS NULL
     )
@@ -142,7 +142,7 @@ class CrmSalesFunnelReport(models.Model):
                 SELECT r.lead_id, r.stage_id, p.rank
                   FROM reached r
                   JOIN crm_lead l ON l.id = r.lead_id
-                  JOIN pipeline p ON p.stage_id = r.stage_id AND p.team_id IS NOT DISTINCT FROM l.team_id
+                  JOIN pipeline p ON p.stage_id = r.stage_id AND p.team_key = COALESCE(l.team_id, 0)
             ),
             furthest AS (
                 SELECT lead_id, max(rank) AS rank FROM ranked GROUP BY lead_id
@@ -161,9 +161,9 @@ class CrmSalesFunnelReport(models.Model):
               FROM furthest f
               JOIN crm_lead l ON l.id = f.lead_id
               {LEAD_JOINS}
-              JOIN pipeline p ON p.team_id IS NOT DISTINCT FROM l.team_id AND p.rank <= f.rank
+              JOIN pipeline p ON p.team_key = COALESCE(l.team_id, 0) AND p.rank <= f.rank
               LEFT JOIN ranked r ON r.lead_id = l.id AND r.stage_id = p.stage_id
-              LEFT JOIN pipeline pn ON pn.team_id IS NOT DISTINCT FROM l.team_id AND pn.rank = p.rank + 1
+              LEFT JOIN pipeline pn ON pn.team_key = COALESCE(l.team_id, 0) AND pn.rank = p.rank + 1
               LEFT JOIN ranked rn ON rn.lead_id = l.id AND rn.stage_id = pn.stage_id
              WHERE l.active OR l.probability = 0
             """
