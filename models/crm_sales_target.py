@@ -712,6 +712,8 @@ class CrmSalesTarget(ProcessGuard, models.Model):
             env = self.with_context(lang=lang).env
             for target in targets.with_env(env):
                 summary = env._("Sales target behind schedule: %(target)s", target=target.name)
+                percent = formatLang(env, target.progress_percent, digits=0) + "%"
+                expected = formatLang(env, target.expected_percent, digits=0) + "%"
                 note = env._(
                     "“%(target)s” is behind schedule: %(progress)s of %(value)s (%(percent)s) while %(expected)s "
                     "of the period has gone by. %(gap)s still to reach by %(end)s: see the leads needed per week "
@@ -719,8 +721,8 @@ class CrmSalesTarget(ProcessGuard, models.Model):
                     target=target.name,
                     progress=target._format_value(target.progress_value),
                     value=target._format_value(target.target_value),
-                    percent=f"{formatLang(env, target.progress_percent, digits=0)}%",
-                    expected=f"{formatLang(env, target.expected_percent, digits=0)}%",
+                    percent=percent,
+                    expected=expected,
                     gap=target._format_value(target.gap),
                     end=format_date(env, target.date_end),
                 )
