@@ -1,1 +1,1 @@
-from . import demo_tools
+from . import demo_tools, followup_demo
