@@ -5,8 +5,9 @@
 #   csp_bench_base        crm, sale_crm, sale_project, survey and the tier validation modules (the template)
 #   csp_bench_core        csp_bench_base + the bench fixture (a salesman, the "Bench" team, 400 opportunities)
 #   csp_bench_addon       csp_bench_base + crm_sales_process + the same fixture
-#   csp_bench_*_100k      copies of the two above + 100,000 leads seeded in SQL (and, in the addon one,
-#                         1,000,000 stage-history rows and 100,000 customer needs)
+#   csp_bench_*_100k      copies of the two above + 100,000 leads seeded in SQL, 10 % won and 20 % lost (and, in
+#                         the addon one, their grades, ≈ 300,000 follow-ups, 1,000,000 stage-history rows and
+#                         100,000 customer needs)
 # then measures the same work on core and addon in alternating worker processes (scripts/bench_measure.py),
 # and finally the re-grade vs predictive lead scoring figure (scripts/bench.py) on a throw-away copy.
 # Each database keeps its cache key in ir.config_parameter (crm_sales_process.bench_key): the core ones are

@@ -7,7 +7,8 @@ moment of a shared machine slows both sides, not one. Every run is done as the b
 own transaction, timed until the work is flushed and the precommit hooks have run (what a request does
 before its COMMIT: core's chatter tracking is written there), then rolled back: the cached databases
 never change. The tables print the median (and the min) of every figure over all runs and the ratio
-addon / core.
+addon / core. The addon's reports run as the bench sales manager, the sales analytics (stage funnel, sales
+analysis, follow-ups, sales targets) next to a plain read_group of the leads by stage, their baseline.
 """
 
 import argparse
@@ -31,6 +32,8 @@ KANBAN_DOMAIN_TEAM = "Bench"
 HISTORY_ACTION = "crm_sales_process.crm_lead_stage_history_action"
 HISTORY_LIST = "crm_sales_process.crm_lead_stage_history_view_list"
 NEEDS_ACTION = "crm_sales_process.crm_lead_need_action_analysis"
+FOLLOWUP_LIST = "crm_sales_process.crm_lead_followup_view_list"
+TARGET_LIST = "crm_sales_process.crm_sales_target_view_list"
 
 # (key, label, unit, target kind, target argument); target kinds: ratio (addon <= x * core),
 # plus (addon <= core + x), per_card (from the other key's figure to this one, the addon adds no query: its
@@ -58,6 +61,18 @@ REPORTS = [
     ("history_list", "Stage History list (80 rows + count)"),
     ("need_hot_spots", "Need Hot Spots (tag x type)"),
 ]
+# The sales analytics against the pipeline's own grouping: (key, label, table whose rows it reads).
+# Target: each at most ANALYTICS_TARGET times the plain read_group of the leads by stage (the baseline).
+ANALYTICS_BASELINE = "leads_by_stage"
+ANALYTICS = [
+    (ANALYTICS_BASELINE, "(a) leads by stage: crm.lead _read_group (baseline)", "leads"),
+    ("funnel_pivot", "(b) Stage Funnel pivot by stage (4 measures)", "leads"),
+    ("analysis_frequency", "(c) Sales Analysis by follow-up frequency (win rate, follow-ups/week)", "leads"),
+    ("analysis_grade", "(d) Sales Analysis by grade (first contact on time, days to win)", "leads"),
+    ("followup_list", "(e) Follow-ups list (80 rows + count)", "followups"),
+    ("target_list", "(f) Sales Targets list (progress computed)", "targets"),
+]
+ANALYTICS_TARGET = 2.0
 
 
 # ----------------------------------------------------------------------------------------------------------
@@ -279,6 +294,71 @@ class Worker:
         self.run("history_pivot", pivot, reps, uid=manager)
         self.run("history_list", history_list, reps, uid=manager)
         self.run("need_hot_spots", hot_spots, reps, uid=manager)
+        self.suite_analytics(reps)
+
+    def list_spec(self, env, model, view_xmlid):
+        """The fields a list view reads, as the web client asks for them (many2one: display_name), from the
+        view as the bench sales manager gets it."""
+        view = env.ref(view_xmlid)
+        views = env(user=self.manager)[model].get_views([(view.id, "list")])
+        fields = views["models"][model]["fields"]
+        spec = {}
+        for node in etree.fromstring(views["views"]["list"]["arch"]).iter("field"):
+            name = node.get("name")
+            spec[name] = {"fields": {"display_name": {}}} if fields[name]["type"] == "many2one" else {}
+        return spec
+
+    def suite_analytics(self, reps):
+        """The sales analytics (CRM > Reporting), side by side with the pipeline's plain grouping of the
+        leads by stage, as the bench sales manager, on every lead (no filter: the worst case)."""
+        with self.cursor() as cr:
+            env = self.env(cr, odoo.SUPERUSER_ID)
+            self.record("leads.table_rows", env["crm.lead"].with_context(active_test=False).search_count([]))
+            self.record("followups.table_rows", env["crm.lead.followup"].search_count([]))
+            followup_spec = self.list_spec(env, "crm.lead.followup", FOLLOWUP_LIST)
+            has_targets = "crm.sales.target" in env and env.ref(TARGET_LIST, raise_if_not_found=False)
+            targets = env["crm.sales.target"].search_count([]) if has_targets else 0
+            if targets:
+                self.record("targets.table_rows", targets)
+                target_spec = self.list_spec(env, "crm.sales.target", TARGET_LIST)
+
+        def leads_by_stage(env):
+            return len(env["crm.lead"]._read_group([], ["stage_id"], ["__count"]))
+
+        def funnel_pivot(env):
+            groups = env["crm.sales.funnel.report"].read_group(
+                [],
+                ["leads_in_order:sum", "leads_any:sum", "conversion_in_order:avg", "conversion_any:avg"],
+                ["stage_id"],
+                lazy=False,
+            )
+            return len(groups)
+
+        def analysis_frequency(env):
+            groups = env["crm.sales.lead.analysis"].read_group(
+                [], ["win_rate:avg", "followups_per_week:avg"], ["followup_frequency"], lazy=False
+            )
+            return len(groups)
+
+        def analysis_grade(env):
+            groups = env["crm.sales.lead.analysis"].read_group(
+                [], ["sla_compliance:avg", "cycle_days:avg"], ["grade"], lazy=False
+            )
+            return len(groups)
+
+        def followup_list(env):
+            page = env["crm.lead.followup"].web_search_read([], followup_spec, limit=80, count_limit=WEB_COUNT_LIMIT)
+            return len(page["records"])
+
+        def target_list(env):
+            page = env["crm.sales.target"].web_search_read([], target_spec, limit=80, count_limit=WEB_COUNT_LIMIT)
+            return len(page["records"])
+
+        works = [leads_by_stage, funnel_pivot, analysis_frequency, analysis_grade, followup_list]
+        if targets:
+            works.append(target_list)
+        for work in works:
+            self.run(work.__name__, work, reps, uid=self.manager)
 
     def action_domain(self, env, xmlid):
         action = env.ref(xmlid)
@@ -467,10 +547,89 @@ def scale_table(core, addon, core_big, addon_big):
     return table(headers, rows), missed
 
 
+def round_ratios(rounds, key):
+    """Per round, the median of ``key`` over the median of the baseline: the lowest and the highest."""
+    ratios = [
+        statistics.median(r[f"{key}.time"]) / statistics.median(r[f"{ANALYTICS_BASELINE}.time"])
+        for r in rounds
+        if r.get(f"{key}.time") and r.get(f"{ANALYTICS_BASELINE}.time")
+    ]
+    return (min(ratios), max(ratios)) if ratios else None
+
+
+def analytics_table(sides):
+    """The sales analytics next to the plain read_group of the leads by stage, on each database of
+    ``sides`` ([(title, results of all runs, results of each round)]): time, queries, ratio to the
+    baseline (of the medians; lowest-highest per round), the target, judged on the last (largest)
+    database, and the growth from the first database to the last (the time's, and per row of the
+    table it reads)."""
+    rows, missed = [], []
+    present = [
+        (title, results, rounds) for title, results, rounds in sides if results.get(f"{ANALYTICS_BASELINE}.time")
+    ]
+    if not present:
+        return None, missed
+    first, last = present[0][1], present[-1][1]
+    judged_on = present[-1][0]
+    for key, label, table_name in ANALYTICS:
+        if not any(results.get(f"{key}.time") for _title, results, _rounds in present):
+            continue
+        row = [label]
+        for _title, results, rounds in present:
+            times, base = results.get(f"{key}.time"), results.get(f"{ANALYTICS_BASELINE}.time")
+            if not times:
+                row += ["-", "-"]
+                continue
+            queries = fmt(statistics.median(results[f"{key}.queries"]), "q")
+            table_rows = results.get(f"{table_name}.table_rows")
+            size = f", {table_rows[0]:,} {table_name}" if table_rows and key != ANALYTICS_BASELINE else ""
+            row.append(f"{stat(times, 'ms')}, {queries} q{size}")
+            ratio = statistics.median(times) / statistics.median(base)
+            spread = round_ratios(rounds, key)
+            multi = spread and len(rounds) > 1 and key != ANALYTICS_BASELINE
+            spread = f" ({spread[0]:.2f}-{spread[1]:.2f}x)" if multi else ""
+            row.append(f"{ratio:.2f}x{spread}")
+        met = ""
+        times, base = last.get(f"{key}.time"), last.get(f"{ANALYTICS_BASELINE}.time")
+        if key != ANALYTICS_BASELINE:
+            ratio = statistics.median(times) / statistics.median(base) if times else None
+            met = "yes" if ratio is not None and ratio <= ANALYTICS_TARGET else "NO"
+            if met == "NO":
+                measured = (
+                    f"{ratio:.1f}x the read_group of the leads by stage ({fmt(statistics.median(times), 'ms')}"
+                    f" against {fmt(statistics.median(base), 'ms')})"
+                    if ratio is not None
+                    else "not measured"
+                )
+                missed.append(f"TARGET MISSED: {label} on {judged_on}: {measured}; target <= {ANALYTICS_TARGET:g}x")
+        row.append(f"<= {ANALYTICS_TARGET:g}x (a)" if key != ANALYTICS_BASELINE else "")
+        row.append(met)
+        if len(present) > 1:
+            ts, tb = first.get(f"{key}.time"), last.get(f"{key}.time")
+            ns, nb = first.get(f"{table_name}.table_rows"), last.get(f"{table_name}.table_rows")
+            growth = "-"
+            if ts and tb:
+                growth = growth_text(statistics.median(tb) / statistics.median(ts))
+                if ns and nb and key not in ("followup_list", "target_list"):
+                    per_row = (statistics.median(tb) / nb[0]) / (statistics.median(ts) / ns[0])
+                    growth += f" ({growth_text(per_row)} per row)"
+            row.append(growth)
+        rows.append(row)
+    headers = ["report (as the bench sales manager, no filter)"]
+    for title, _results, _rounds in present:
+        headers += [title, "ratio to (a)"]
+    headers += ["target", f"met? ({judged_on})"]
+    if len(present) > 1:
+        headers.append(f"growth {present[0][0]} -> {present[-1][0]}")
+    return table(headers, rows), missed
+
+
 def orchestrate(args):
     prefix = args.prefix
     core_db, addon_db = f"{prefix}_core", f"{prefix}_addon"
     results = {name: {} for name in ("core", "addon", "core_big", "addon_big")}
+    # the addon's results of each round: the analytics' ratios per round
+    rounds = {"addon": [], "addon_big": []}
     print(
         f"\n== Measuring: {args.rounds} rounds of {args.reps} runs of each piece of work on each database "
         f"(after a warm-up run), core and addon in turn",
@@ -482,10 +641,12 @@ def orchestrate(args):
         small = spawn(args, [core_db, addon_db], "small")
         merge(results["core"], small[core_db])
         merge(results["addon"], small[addon_db])
+        rounds["addon"].append(small[addon_db])
         if args.scale:
             big = spawn(args, [f"{core_db}_100k", f"{addon_db}_100k"], "scale")
             merge(results["core_big"], big[f"{core_db}_100k"])
             merge(results["addon_big"], big[f"{addon_db}_100k"])
+            rounds["addon_big"].append(big[f"{addon_db}_100k"])
     print(f"  measured in {time.perf_counter() - start:.0f} s")
 
     print("\n== Hot paths: core Odoo vs core Odoo + crm_sales_process (median over all runs, min in brackets)\n")
@@ -507,6 +668,17 @@ def orchestrate(args):
             " per table row, (time / rows in the table) at scale / in the small DB"
         )
         missed += more
+    sides = [("small DB", results["addon"], rounds["addon"])]
+    if args.scale:
+        sides.append(("100,000 leads", results["addon_big"], rounds["addon_big"]))
+    text, more = analytics_table(sides)
+    if text:
+        print(
+            "\n== Sales analytics against a plain read_group of the leads by stage (the pipeline's column counts),"
+            " median over all runs (min), ratio of the medians (lowest-highest round)\n"
+        )
+        print(text)
+        missed += more
     print()
     if missed:
         print("\n".join(missed))
@@ -514,7 +686,7 @@ def orchestrate(args):
         print("Every target met.")
     if args.json:
         with open(args.json, "w") as out:
-            json.dump(results, out, indent=1)
+            json.dump(dict(results, rounds=rounds), out, indent=1)
 
 
 def main():
