@@ -34,7 +34,7 @@ class CrmLeadFollowup(ProcessGuard, models.Model):
     # the one of the activity marked done
     _process_fields = ("next_activity_id", "activity_type_id")
 
-    lead_id = fields.Many2one("crm.lead", string="Lead", required=True, ondelete="cascade", index=True)
+    lead_id = fields.Many2one("crm.lead", required=True, ondelete="cascade", index=True)
     partner_id = fields.Many2one(related="lead_id.partner_id", string="Customer")
     company_id = fields.Many2one(related="lead_id.company_id", store=True, index=True)
     date = fields.Datetime(required=True, default=fields.Datetime.now, index=True)
@@ -144,10 +144,7 @@ class CrmLeadFollowup(ProcessGuard, models.Model):
         if not to_create:
             return
         activities = self.env["mail.activity"].create(
-            [
-                {**values, "res_model_id": lead_model_id, "res_id": followup.lead_id.id}
-                for followup, values in to_create
-            ]
+            [{**values, "res_model_id": lead_model_id, "res_id": followup.lead_id.id} for followup, values in to_create]
         )
         for (followup, _values), activity in zip(to_create, activities, strict=True):
             followup._process().write({"next_activity_id": activity.id})

@@ -74,14 +74,14 @@ class CrmSalesReportMixin(models.AbstractModel):
     _name = "crm.sales.report.mixin"
     _description = "Sales Analytics Dimensions"
 
-    lead_id = fields.Many2one("crm.lead", string="Lead", readonly=True)
+    lead_id = fields.Many2one("crm.lead", readonly=True)
     user_id = fields.Many2one("res.users", string="Salesperson", readonly=True)
     team_id = fields.Many2one("crm.team", string="Sales Team", readonly=True)
-    company_id = fields.Many2one("res.company", string="Company", readonly=True)
+    company_id = fields.Many2one("res.company", readonly=True)
     grade = fields.Selection(GRADES, readonly=True)
-    source_id = fields.Many2one("utm.source", string="Source", readonly=True)
-    industry_id = fields.Many2one("res.partner.industry", string="Industry", readonly=True)
-    region_id = fields.Many2one("crm.sales.region", string="Region", readonly=True)
+    source_id = fields.Many2one("utm.source", readonly=True)
+    industry_id = fields.Many2one("res.partner.industry", readonly=True)
+    region_id = fields.Many2one("crm.sales.region", readonly=True)
     date = fields.Datetime(string="Created on", readonly=True)
     outcome = fields.Selection(OUTCOMES, readonly=True)
     moved_by = fields.Selection(
@@ -100,7 +100,7 @@ class CrmSalesFunnelReport(models.Model):
     _rec_name = "stage_id"
     _order = "stage_id"
 
-    stage_id = fields.Many2one("crm.stage", string="Stage", readonly=True)
+    stage_id = fields.Many2one("crm.stage", readonly=True)
     leads_in_order = fields.Integer(
         string="Leads (in order)", readonly=True, help="Leads that got to this stage or further."
     )

@@ -1,8 +1,11 @@
 from datetime import datetime, timedelta
 
+from psycopg2 import IntegrityError
+
 from odoo import fields
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import tagged
+from odoo.tools import mute_logger
 
 from .common import CrmSalesProcessCase, RpcAttackCase
 
@@ -74,7 +77,7 @@ class TestFollowup(CrmSalesProcessCase):
         nxt = (
             self.env["mail.activity"]
             .with_user(self.rep)
-            .with_context(action["context"])
+            .with_context(**action["context"])
             .create(
                 {
                     "activity_type_id": self.env.ref("mail.mail_activity_data_meeting").id,
@@ -86,14 +89,23 @@ class TestFollowup(CrmSalesProcessCase):
         )
         self.assertRecordValues(
             followup,
-            [{"next_activity_id": nxt.id, "next_action": "现场演示", "next_date": deadline, "next_user_id": self.rep.id}],
+            [
+                {
+                    "next_activity_id": nxt.id,
+                    "next_action": "现场演示",
+                    "next_date": deadline,
+                    "next_user_id": self.rep.id,
+                }
+            ],
         )
         self.assertTrue(lead.has_next_step)
 
     def test_schedule_next_context_cannot_link_another_leads_followup(self):
         lead, other = self._create_lead(), self._create_lead(name="Other")
-        followup = self.env["crm.lead.followup"].with_user(self.rep).create(
-            {"lead_id": lead.id, "content": "电话沟通", "reaction": "positive"}
+        followup = (
+            self.env["crm.lead.followup"]
+            .with_user(self.rep)
+            .create({"lead_id": lead.id, "content": "电话沟通", "reaction": "positive"})
         )
         self.env["mail.activity"].with_user(self.rep).with_context(crm_followup_id=followup.id).create(
             {
@@ -110,17 +122,21 @@ class TestFollowup(CrmSalesProcessCase):
         lead = self._create_lead()
         self.assertFalse(lead.has_next_step)
         deadline = fields.Date.today() + timedelta(days=5)
-        followup = self.env["crm.lead.followup"].with_user(self.rep).create(
-            {
-                "lead_id": lead.id,
-                "channel": "visit",
-                "content": "拜访采购部，确认设备参数",
-                "reaction": "positive",
-                "reaction_reason": "有兴趣进一步了解方案",
-                "next_action": "提供设备参数表",
-                "next_date": deadline,
-                "next_user_id": self.rep_2.id,
-            }
+        followup = (
+            self.env["crm.lead.followup"]
+            .with_user(self.rep)
+            .create(
+                {
+                    "lead_id": lead.id,
+                    "channel": "visit",
+                    "content": "拜访采购部，确认设备参数",
+                    "reaction": "positive",
+                    "reaction_reason": "有兴趣进一步了解方案",
+                    "next_action": "提供设备参数表",
+                    "next_date": deadline,
+                    "next_user_id": self.rep_2.id,
+                }
+            )
         )
         activity = followup.next_activity_id
         self.assertRecordValues(
@@ -201,7 +217,7 @@ class TestFollowup(CrmSalesProcessCase):
                     "next_date": fields.Date.today() - timedelta(days=3),
                 }
             )
-        with self.assertRaises(Exception), self.cr.savepoint():
+        with self.assertRaises(IntegrityError), mute_logger("odoo.sql_db"), self.cr.savepoint():
             Followup.create({"lead_id": lead.id, "content": "x", "next_action": "回访"})
         self.assertFalse(lead.followup_ids)
 
@@ -226,7 +242,9 @@ class TestFollowup(CrmSalesProcessCase):
         foreign_lead = self._create_lead(user=self.manager, company_id=other_company.id, team_id=False)
         foreign = self.env["crm.lead.followup"].create({"lead_id": foreign_lead.id, "content": "b"})
         self.assertFalse(
-            self.env["crm.lead.followup"].with_user(self.manager).with_context(allowed_company_ids=[self.company.id])
+            self.env["crm.lead.followup"]
+            .with_user(self.manager)
+            .with_context(allowed_company_ids=[self.company.id])
             .search([("id", "=", foreign.id)])
         )
 

@@ -14,9 +14,7 @@ class TestSalesAnalysis(CrmSalesProcessCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.stages = cls.env["crm.stage"].search(
-            [("team_id", "=", False), ("active", "=", True)], order="sequence, id"
-        )
+        cls.stages = cls.env["crm.stage"].search([("team_id", "=", False), ("active", "=", True)], order="sequence, id")
         assert len(cls.stages) >= 4, "the standard pipeline"
         cls.s1, cls.s2, cls.s3, cls.s4 = cls.stages[:4]
 
@@ -40,7 +38,7 @@ class TestSalesAnalysis(CrmSalesProcessCase):
                     "grade": False,
                     "is_override": override,
                     "is_migration": False,
-                    "override_reason": override and "客户要求" or False,
+                    "override_reason": "客户要求" if override else False,
                 }
             )
             previous = stage
@@ -122,7 +120,13 @@ class TestSalesAnalysis(CrmSalesProcessCase):
     def test_followup_frequency_against_win_rate_and_cycle_time(self):
         closed = datetime(2026, 11, 20, 12, 0)
         created = closed - timedelta(days=14)  # two weeks of life
-        plan = [("twice_a", 4, True), ("twice_b", 5, False), ("weekly", 2, True), ("rarely", 1, False), ("never", 0, False)]
+        plan = [
+            ("twice_a", 4, True),
+            ("twice_b", 5, False),
+            ("weekly", 2, True),
+            ("rarely", 1, False),
+            ("never", 0, False),
+        ]
         for name, count, won in plan:
             lead = self._lead(name)
             for i in range(count):
@@ -180,11 +184,19 @@ class TestSalesAnalysis(CrmSalesProcessCase):
         self._close(overridden_lost, False, closed - timedelta(days=10), closed)
         by_move = self._analysis("moved_by", ["lead_count:sum", "win_rate:avg"])
         self.assertEqual(by_move, {"evidence": (1, 100.0), "override": (2, 50.0)})
-        funnel = self.env["crm.sales.funnel.report"].with_user(self.manager)._read_group(
-            [("team_id", "=", self.team.id), ("stage_id", "=", self.s1.id)], ["moved_by"], ["conversion_in_order:avg"]
+        funnel = (
+            self.env["crm.sales.funnel.report"]
+            .with_user(self.manager)
+            ._read_group(
+                [("team_id", "=", self.team.id), ("stage_id", "=", self.s1.id)],
+                ["moved_by"],
+                ["conversion_in_order:avg"],
+            )
         )
         self.assertEqual(dict(funnel), {"evidence": 100.0, "override": 100.0})
-        mix = self.env["crm.sales.lead.analysis"].with_user(self.manager)._read_group(
-            [("team_id", "=", self.team.id)], ["date:month", "grade"], ["lead_count:sum"]
+        mix = (
+            self.env["crm.sales.lead.analysis"]
+            .with_user(self.manager)
+            ._read_group([("team_id", "=", self.team.id)], ["date:month", "grade"], ["lead_count:sum"])
         )
         self.assertEqual(sum(count for _month, _grade, count in mix), 3)
