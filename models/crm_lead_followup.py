@@ -10,7 +10,7 @@ pipeline filters on them without a query per lead.
 from datetime import timedelta
 
 from odoo import api, fields, models
-from odoo.exceptions import ValidationError
+from odoo.exceptions import UserError, ValidationError
 from odoo.tools import SQL
 
 from .crm_process_guard import ProcessGuard
@@ -76,9 +76,12 @@ class CrmLeadFollowup(ProcessGuard, models.Model):
     ]
 
     @api.depends("lead_id", "date")
+    @api.depends_context("tz")
     def _compute_display_name(self):
         for followup in self:
-            followup.display_name = f"{followup.lead_id.name or ''} · {fields.Date.to_string(followup.date) or ''}"
+            # the day the reader lived it, in his time zone
+            day = followup.date and fields.Datetime.context_timestamp(followup, followup.date).date()
+            followup.display_name = f"{followup.lead_id.name or ''} · {fields.Date.to_string(day) or ''}"
 
     @api.constrains("date")
     def _check_date(self):
@@ -111,18 +114,20 @@ class CrmLeadFollowup(ProcessGuard, models.Model):
         return followups
 
     def write(self, vals):
-        leads_before = self.lead_id
+        if "lead_id" in vals and any(followup.lead_id.id != vals["lead_id"] for followup in self):
+            # what was said to one customer is not moved to another lead (its first contact, counts, history)
+            raise UserError(self.env._("A follow-up stays on the lead it was logged on."))
         res = super().write(vals)
         if {"next_action", "next_date", "next_user_id", "next_activity_type_id"} & set(vals):
             self._sync_next_activity()
-        if {"date", "lead_id"} & set(vals):
-            (leads_before | self.lead_id)._followup_refresh_last_date()
+        if "date" in vals:
+            self.lead_id._followup_refresh()
         return res
 
     def unlink(self):
         leads = self.lead_id
         res = super().unlink()
-        leads.exists()._followup_refresh_last_date()
+        leads.exists()._followup_refresh()
         return res
 
     def _sync_next_activity(self):
@@ -167,11 +172,11 @@ class CrmLeadFollowup(ProcessGuard, models.Model):
 
 class CrmLead(models.Model):
     _inherit = "crm.lead"
-    # kept by the follow-ups and the activities, in SQL (see _followup_refresh_last_date, _refresh_next_step)
-    _process_fields = ("last_followup_date", "has_next_step")
+    # kept by the follow-ups and the activities, in SQL (see _followup_refresh, _refresh_next_step)
+    _process_fields = ("last_followup_date", "followup_count", "has_next_step")
 
     followup_ids = fields.One2many("crm.lead.followup", "lead_id", string="Follow-ups")
-    followup_count = fields.Integer(compute="_compute_followup_count", string="Follow-up count")
+    followup_count = fields.Integer(string="Follow-up count", readonly=True, copy=False)
     last_followup_date = fields.Datetime(
         string="Last follow-up", readonly=True, copy=False, index=True, help="The date of the latest follow-up record."
     )
@@ -188,13 +193,6 @@ class CrmLead(models.Model):
         help="The lead has an open activity: its next step is planned.",
     )
 
-    def _compute_followup_count(self):
-        counts = dict(
-            self.env["crm.lead.followup"]._read_group([("lead_id", "in", self.ids)], ["lead_id"], ["__count"])
-        )
-        for lead in self:
-            lead.followup_count = counts.get(lead._origin, 0)
-
     @api.depends("last_followup_date", "create_date")
     def _compute_days_since_followup(self):
         now = fields.Datetime.now()
@@ -205,25 +203,31 @@ class CrmLead(models.Model):
     def _followup_logged(self, followups):
         """What a new follow-up means for its lead: its last follow-up date, the customer's progress and,
         when it reached the customer, the lead's first contact."""
-        self._followup_refresh_last_date()
+        self._followup_refresh()
         self.partner_id._mark_customer_progress()
         reached = followups.filtered("customer_reached").lead_id.filtered(lambda lead: not lead.first_contact_date)
         if reached:
             # the moment it is logged: the SLA cannot be met by dating a follow-up back
             reached.sudo()._process().write({"first_contact_date": fields.Datetime.now()})
 
-    def _followup_refresh_last_date(self):
+    def _followup_refresh(self):
+        """Store the date of the leads' last follow-up and their number of follow-ups (one UPDATE)."""
         if not self:
             return
         self.env["crm.lead.followup"].flush_model(["lead_id", "date"])
         self.env.cr.execute(
             SQL(
-                "UPDATE crm_lead l SET last_followup_date = "
-                "(SELECT max(f.date) FROM crm_lead_followup f WHERE f.lead_id = l.id) WHERE l.id IN %s",
+                """
+                UPDATE crm_lead l SET last_followup_date = f.last, followup_count = COALESCE(f.total, 0)
+                  FROM crm_lead l2
+                  LEFT JOIN LATERAL (SELECT max(date) AS last, count(*) AS total
+                                       FROM crm_lead_followup WHERE lead_id = l2.id) f ON TRUE
+                 WHERE l.id = l2.id AND l2.id IN %s
+                """,
                 tuple(self.ids),
             )
         )
-        self.invalidate_recordset(["last_followup_date"], flush=False)
+        self.invalidate_recordset(["last_followup_date", "followup_count"], flush=False)
 
     @api.model
     def _refresh_next_step(self, lead_ids):

@@ -50,6 +50,13 @@ PIPELINE_CTE = """
     )
 """
 
+# the leads ever moved by an override (one pass over the history's override rows, joined once per lead)
+OVERRIDES_CTE = """
+    overridden AS (
+        SELECT DISTINCT lead_id FROM crm_lead_stage_history WHERE is_override
+    )
+"""
+
 # what both views say of a lead: its owner, team, company, grade, source, the customer's
 # industry and region, and whether it was ever moved by an override
 LEAD_COLUMNS = """
@@ -59,12 +66,12 @@ LEAD_COLUMNS = """
     CASE WHEN l.active AND l.probability = 100 THEN 'won'
          WHEN NOT l.active AND l.probability = 0 THEN 'lost'
          ELSE 'open' END AS outcome,
-    CASE WHEN EXISTS (SELECT 1 FROM crm_lead_stage_history o WHERE o.lead_id = l.id AND o.is_override)
-         THEN 'override' ELSE 'evidence' END AS moved_by
+    CASE WHEN ov.lead_id IS NULL THEN 'evidence' ELSE 'override' END AS moved_by
 """
 LEAD_JOINS = """
     LEFT JOIN res_partner lp ON lp.id = l.partner_id
     LEFT JOIN res_partner cp ON cp.id = lp.commercial_partner_id
+    LEFT JOIN overridden ov ON ov.lead_id = l.id
 """
 
 
@@ -134,37 +141,34 @@ class CrmSalesFunnelReport(models.Model):
     def _table_query(self):
         return SQL(
             f"""
-            WITH {PIPELINE_CTE},
+            WITH {PIPELINE_CTE}, {OVERRIDES_CTE},
+            pipeline_size AS (
+                SELECT team_key, max(rank) AS size FROM pipeline GROUP BY team_key
+            ),
+            -- per lead, once: the ranks of the stages of its pipeline it was in, and the furthest
             reached AS (
-                SELECT DISTINCT h.lead_id, h.stage_to_id AS stage_id FROM crm_lead_stage_history h
-            ),
-            ranked AS (
-                SELECT r.lead_id, r.stage_id, p.rank
-                  FROM reached r
-                  JOIN crm_lead l ON l.id = r.lead_id
-                  JOIN pipeline p ON p.stage_id = r.stage_id AND p.team_key = COALESCE(l.team_id, 0)
-            ),
-            furthest AS (
-                SELECT lead_id, max(rank) AS rank FROM ranked GROUP BY lead_id
+                SELECT h.lead_id, max(p.rank) AS furthest, array_agg(DISTINCT p.rank) AS ranks
+                  FROM crm_lead_stage_history h
+                  JOIN crm_lead l ON l.id = h.lead_id
+                  JOIN pipeline p ON p.stage_id = h.stage_to_id AND p.team_key = COALESCE(l.team_id, 0)
+                 GROUP BY h.lead_id
             )
-            SELECT row_number() OVER () AS id,
+            SELECT l.id::bigint * 1000 + p.rank AS id,
                    l.id AS lead_id, p.stage_id,
                    {LEAD_COLUMNS},
                    1 AS leads_in_order,
-                   (r.lead_id IS NOT NULL)::int AS leads_any,
-                   (p.rank < f.rank)::int AS next_in_order,
-                   (r.lead_id IS NOT NULL AND rn.lead_id IS NOT NULL)::int AS next_any,
-                   CASE WHEN pn.stage_id IS NULL THEN NULL WHEN p.rank < f.rank THEN 100.0 ELSE 0.0 END
+                   (p.rank = ANY(r.ranks))::int AS leads_any,
+                   (p.rank < r.furthest)::int AS next_in_order,
+                   (p.rank = ANY(r.ranks) AND p.rank + 1 = ANY(r.ranks))::int AS next_any,
+                   CASE WHEN p.rank = ps.size THEN NULL WHEN p.rank < r.furthest THEN 100.0 ELSE 0.0 END
                        AS conversion_in_order,
-                   CASE WHEN pn.stage_id IS NULL OR r.lead_id IS NULL THEN NULL
-                        WHEN rn.lead_id IS NOT NULL THEN 100.0 ELSE 0.0 END AS conversion_any
-              FROM furthest f
-              JOIN crm_lead l ON l.id = f.lead_id
+                   CASE WHEN p.rank = ps.size OR NOT p.rank = ANY(r.ranks) THEN NULL
+                        WHEN p.rank + 1 = ANY(r.ranks) THEN 100.0 ELSE 0.0 END AS conversion_any
+              FROM reached r
+              JOIN crm_lead l ON l.id = r.lead_id
               {LEAD_JOINS}
-              JOIN pipeline p ON p.team_key = COALESCE(l.team_id, 0) AND p.rank <= f.rank
-              LEFT JOIN ranked r ON r.lead_id = l.id AND r.stage_id = p.stage_id
-              LEFT JOIN pipeline pn ON pn.team_key = COALESCE(l.team_id, 0) AND pn.rank = p.rank + 1
-              LEFT JOIN ranked rn ON rn.lead_id = l.id AND rn.stage_id = pn.stage_id
+              JOIN pipeline p ON p.team_key = COALESCE(l.team_id, 0) AND p.rank <= r.furthest
+              JOIN pipeline_size ps ON ps.team_key = p.team_key
              WHERE l.active OR l.probability = 0
             """
         )
@@ -212,31 +216,21 @@ class CrmSalesLeadAnalysis(models.Model):
         help="Follow-ups logged per week of the lead's life (until closed).",
     )
     followup_frequency = fields.Selection(FOLLOWUP_FREQUENCIES, string="Follow-up frequency", readonly=True)
-    positive_followups = fields.Integer(string="Positive reactions", readonly=True)
-    negative_followups = fields.Integer(string="Negative reactions", readonly=True)
 
     @property
     def _table_query(self):
         return SQL(
             f"""
-            WITH followups AS (
-                SELECT lead_id, count(*) AS total,
-                       count(*) FILTER (WHERE reaction = 'positive') AS positive,
-                       count(*) FILTER (WHERE reaction = 'negative') AS negative
-                  FROM crm_lead_followup GROUP BY lead_id
-            ),
+            WITH {OVERRIDES_CTE},
             leads AS (
                 SELECT l.id AS lead_id, {LEAD_COLUMNS}, l.date_closed,
                        l.first_contact_date, l.first_contact_deadline, l.first_contact_late,
-                       COALESCE(fu.total, 0) AS followup_count,
-                       COALESCE(fu.positive, 0) AS positive_followups,
-                       COALESCE(fu.negative, 0) AS negative_followups,
-                       COALESCE(fu.total, 0) / GREATEST(
+                       COALESCE(l.followup_count, 0) AS followup_count,
+                       COALESCE(l.followup_count, 0) / GREATEST(
                            EXTRACT(EPOCH FROM (COALESCE(l.date_closed, now() AT TIME ZONE 'UTC') - l.create_date))
                            / 604800.0, 1.0) AS followups_per_week
                   FROM crm_lead l
                   {LEAD_JOINS}
-                  LEFT JOIN followups fu ON fu.lead_id = l.id
                  WHERE l.active OR l.probability = 0
             )
             SELECT lead_id AS id, lead_id, user_id, team_id, company_id, grade, source_id, industry_id, region_id,
@@ -253,7 +247,7 @@ class CrmSalesLeadAnalysis(models.Model):
                    CASE WHEN first_contact_date IS NOT NULL AND first_contact_late THEN 0.0
                         WHEN first_contact_date IS NOT NULL AND first_contact_deadline IS NOT NULL THEN 100.0
                         WHEN first_contact_deadline < now() AT TIME ZONE 'UTC' THEN 0.0 END AS sla_compliance,
-                   followup_count, positive_followups, negative_followups, followups_per_week,
+                   followup_count, followups_per_week,
                    CASE WHEN followup_count = 0 THEN 'none'
                         WHEN followups_per_week < 1 THEN 'less_weekly'
                         WHEN followups_per_week < 2 THEN 'weekly'

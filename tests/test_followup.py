@@ -221,15 +221,23 @@ class TestFollowup(CrmSalesProcessCase):
             Followup.create({"lead_id": lead.id, "content": "x", "next_action": "回访"})
         self.assertFalse(lead.followup_ids)
 
+    def test_followup_stays_on_its_lead(self):
+        lead, other = self._create_lead(), self._create_lead(name="Other")
+        followup = self.env["crm.lead.followup"].with_user(self.rep).create({"lead_id": lead.id, "content": "a"})
+        with self.assertRaises(UserError):
+            followup.with_user(self.rep).lead_id = other
+        self.assertEqual(followup.lead_id, lead)
+        self.assertEqual((lead.followup_count, other.followup_count), (1, 0))
+
     def test_deleting_the_last_followup_updates_the_lead(self):
         lead = self._create_lead()
         first = self.env["crm.lead.followup"].create(
             {"lead_id": lead.id, "content": "a", "date": fields.Datetime.now() - timedelta(days=3)}
         )
         second = self.env["crm.lead.followup"].create({"lead_id": lead.id, "content": "b"})
-        self.assertEqual(lead.last_followup_date, second.date)
+        self.assertEqual((lead.last_followup_date, lead.followup_count), (second.date, 2))
         second.unlink()
-        self.assertEqual(lead.last_followup_date, first.date)
+        self.assertEqual((lead.last_followup_date, lead.followup_count), (first.date, 1))
 
     def test_followups_follow_the_visibility_of_their_lead(self):
         lead = self._create_lead(user=self.rep)
@@ -255,6 +263,7 @@ class TestFollowupIntegrityRpc(RpcAttackCase):
         lead = self._create_lead()
         self.assertRefused(self.rpc("crm.lead", "write", [lead.id], {"has_next_step": True}))
         self.assertRefused(self.rpc("crm.lead", "write", [lead.id], {"last_followup_date": "2026-11-20 08:00:00"}))
+        self.assertRefused(self.rpc("crm.lead", "write", [lead.id], {"followup_count": 12}))
         other = self.env["mail.activity"].create(
             {
                 "res_model_id": self.env["ir.model"]._get_id("crm.lead"),
@@ -278,6 +287,9 @@ class TestFollowupIntegrityRpc(RpcAttackCase):
             context={"lang": "zh_CN", "default_activity_type_id": self.env.ref("mail.mail_activity_data_call").id},
         )
         followup = self.env["crm.lead.followup"].browse(created)
+        other_lead = self._create_lead(name="Other")
+        self.assertRefused(self.rpc("crm.lead.followup", "write", [followup.id], {"lead_id": other_lead.id}))
+        self.assertEqual(followup.lead_id, lead)
         self.assertFalse(followup.activity_type_id, "A process field cannot come as a context default.")
         self.assertFalse(self.env["crm.lead.followup"].search([("next_activity_id", "=", other.id)]))
         lead.invalidate_recordset()
