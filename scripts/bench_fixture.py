@@ -386,7 +386,8 @@ def seed_followups(env, lead_ids):
                followup_count = f.total,
                first_contact_date = f.first_contact,
                first_contact_late = COALESCE(f.first_contact > l.first_contact_deadline, false)
-          FROM (SELECT lead_id, max(date) AS last, count(*) AS total, min(date) FILTER (WHERE customer_reached) AS first_contact
+          FROM (SELECT lead_id, max(date) AS last, count(*) AS total,
+                       min(date) FILTER (WHERE customer_reached) AS first_contact
                   FROM crm_lead_followup WHERE lead_id = ANY(%(ids)s) GROUP BY lead_id) f
          WHERE l.id = f.lead_id
         """,
