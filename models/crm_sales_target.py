@@ -3,7 +3,8 @@ in a period, how far it got, the gap, and how many leads each open stage needs p
 to close it at the conversion rates of the last 4 quarters.
 
 Progress, gap and status are computed when read, for the whole batch at once (two SQL queries,
-whatever the number of targets), never stored: they follow the pipeline without recomputations.
+whatever the number of targets, each reading only the period's leads by the index of their creation
+or closing date), never stored: they follow the pipeline without recomputations.
 """
 
 import logging
@@ -43,6 +44,13 @@ BEHIND_TOLERANCE = 10
 CONVERSION_WINDOW = relativedelta(months=12)
 # The metrics counted on the leads of the period (new customers are counted on each customer's first win).
 LEAD_METRICS = ("new_leads", "won_opportunities", "won_revenue")
+
+
+class CrmLead(models.Model):
+    _inherit = "crm.lead"
+
+    # the targets count the wins of a period by their closing date: an index on the closed leads
+    date_closed = fields.Datetime(index="btree_not_null")
 
 
 class CrmSalesTarget(ProcessGuard, models.Model):
@@ -395,33 +403,42 @@ class CrmSalesTarget(ProcessGuard, models.Model):
     @api.model
     def _lead_progress_query(self, rows):
         """Per target: leads created, opportunities won and their revenue in the period, among the
-        leads of its company, team or rep whose customer is in its industry and region."""
+        leads of its company, team or rep whose customer is in its industry and region. Each count
+        reads only its period's leads (by the creation date's index, the closing date's); the
+        contacts of the industry and region are listed once per target that filters on them."""
+        scoped = """
+            lead.company_id = target.company_id
+            AND (target.team_id IS NULL OR lead.team_id = target.team_id)
+            AND (target.user_id IS NULL OR lead.user_id = target.user_id)
+            AND (target.contact_ids IS NULL OR lead.partner_id = ANY(target.contact_ids))
+        """
         return SQL(
-            """
-            SELECT target.idx,
-                   COUNT(lead.id) FILTER (WHERE lead.create_date >= target.date_from
-                                          AND lead.create_date < target.date_to),
-                   COUNT(lead.id) FILTER (WHERE lead.won AND lead.date_closed >= target.date_from
-                                          AND lead.date_closed < target.date_to),
-                   COALESCE(SUM(lead.expected_revenue) FILTER (WHERE lead.won AND lead.date_closed >= target.date_from
-                                                               AND lead.date_closed < target.date_to), 0)
-              FROM %(targets)s
-              LEFT JOIN LATERAL (
-                    SELECT lead.id, lead.create_date, lead.date_closed, lead.expected_revenue,
-                           lead.active AND COALESCE(stage.is_won, FALSE) AS won
+            f"""
+            WITH target AS (
+                SELECT target.*,
+                       CASE WHEN target.industry_id IS NOT NULL OR target.region_id IS NOT NULL THEN ARRAY(
+                           SELECT contact.id
+                             FROM res_partner contact
+                             JOIN res_partner customer ON customer.id = contact.commercial_partner_id
+                            WHERE (target.industry_id IS NULL OR customer.industry_id = target.industry_id)
+                              AND (target.region_id IS NULL OR customer.region_id = target.region_id)
+                       ) END AS contact_ids
+                  FROM %(targets)s
+            )
+            SELECT target.idx, created.count, won.count, COALESCE(won.revenue, 0)
+              FROM target
+             CROSS JOIN LATERAL (
+                    SELECT COUNT(*) AS count
                       FROM crm_lead lead
-                      LEFT JOIN crm_stage stage ON stage.id = lead.stage_id
-                      LEFT JOIN res_partner contact ON contact.id = lead.partner_id
-                      LEFT JOIN res_partner customer ON customer.id = contact.commercial_partner_id
-                     WHERE lead.company_id = target.company_id
-                       AND ((lead.create_date >= target.date_from AND lead.create_date < target.date_to)
-                            OR (lead.date_closed >= target.date_from AND lead.date_closed < target.date_to))
-                       AND (target.team_id IS NULL OR lead.team_id = target.team_id)
-                       AND (target.user_id IS NULL OR lead.user_id = target.user_id)
-                       AND (target.industry_id IS NULL OR customer.industry_id = target.industry_id)
-                       AND (target.region_id IS NULL OR customer.region_id = target.region_id)
-              ) lead ON TRUE
-             GROUP BY target.idx
+                     WHERE lead.create_date >= target.date_from AND lead.create_date < target.date_to AND {scoped}
+             ) created
+             CROSS JOIN LATERAL (
+                    SELECT COUNT(*) AS count, SUM(lead.expected_revenue) AS revenue
+                      FROM crm_lead lead
+                      JOIN crm_stage stage ON stage.id = lead.stage_id AND stage.is_won
+                     WHERE lead.active AND lead.date_closed >= target.date_from AND lead.date_closed < target.date_to
+                       AND {scoped}
+             ) won
             """,
             targets=self._targets_table(rows),
         )

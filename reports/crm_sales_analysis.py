@@ -16,6 +16,9 @@ sees the rows of his own leads, a manager (or "all leads") those of his companie
   the first-contact SLA compliance, the grade mix, the follow-up frequency against the
   win rate, and leads moved with evidence against those moved by an override.
 
+Durations are computed in floating point (``date_part``, not ``EXTRACT``, whose numeric result
+costs twice the time of the whole row at 100,000 leads).
+
 Percentages are averages of 100/0 per row (NULL where the row does not count), so that a
 pivot or graph grouped any way shows the right rate.
 """
@@ -227,7 +230,7 @@ class CrmSalesLeadAnalysis(models.Model):
                        l.first_contact_date, l.first_contact_deadline, l.first_contact_late,
                        COALESCE(l.followup_count, 0) AS followup_count,
                        COALESCE(l.followup_count, 0) / GREATEST(
-                           EXTRACT(EPOCH FROM (COALESCE(l.date_closed, now() AT TIME ZONE 'UTC') - l.create_date))
+                           date_part('epoch', COALESCE(l.date_closed, now() AT TIME ZONE 'UTC') - l.create_date)
                            / 604800.0, 1.0) AS followups_per_week
                   FROM crm_lead l
                   {LEAD_JOINS}
@@ -239,7 +242,7 @@ class CrmSalesLeadAnalysis(models.Model):
                    (outcome = 'won')::int AS won_count,
                    CASE outcome WHEN 'won' THEN 100.0 WHEN 'lost' THEN 0.0 END AS win_rate,
                    CASE WHEN outcome = 'won' AND date_closed IS NOT NULL
-                        THEN EXTRACT(EPOCH FROM (date_closed - date)) / 86400.0 END AS cycle_days,
+                        THEN date_part('epoch', date_closed - date) / 86400.0 END AS cycle_days,
                    CASE WHEN first_contact_date IS NOT NULL AND first_contact_late THEN 'late'
                         WHEN first_contact_date IS NOT NULL THEN 'on_time'
                         WHEN first_contact_deadline < now() AT TIME ZONE 'UTC' THEN 'overdue'
