@@ -176,6 +176,11 @@ class TestSalesTargetProgress(SalesTargetCase):
                 {"metric": "won_revenue", "industry_id": self.manufacturing.id, "target_value": 1300000},
                 (650000, 650000, 50.0, "on_track"),
             ),
+            "company: revenue won from manufacturers in East China (a contact's company counts)": (
+                {"metric": "won_revenue", "industry_id": self.manufacturing.id, "region_id": self.east.id,
+                 "target_value": 600000},
+                (300000, 300000, 50.0, "on_track"),
+            ),
             "team: new leads, the lost one included (41.7 % is within 10 points of 50 %)": (
                 {"scope": "team", "team_id": self.team.id, "metric": "new_leads", "target_value": 12},
                 (5, 7, 41.7, "on_track"),
