@@ -101,6 +101,16 @@ class CrmSalesReportMixin(models.AbstractModel):
         help="Whether every stage move of the lead passed the gate with its outputs, or one was an override.",
     )
 
+    def _read_group_orderby(self, order, groupby_terms, query):
+        """Groups of a selection in the order of its options (never, less than weekly, weekly,
+        twice a week; open, won, lost…), not in the alphabetical order of their keys."""
+        terms = dict(groupby_terms)
+        for spec, term in groupby_terms.items():
+            field = self._fields.get(spec)
+            if field and field.type == "selection":
+                terms[spec] = SQL("array_position(%s::text[], %s::text)", field.get_values(self.env), term)
+        return super()._read_group_orderby(order, terms, query)
+
 
 class CrmSalesFunnelReport(models.Model):
     _name = "crm.sales.funnel.report"

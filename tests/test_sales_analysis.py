@@ -139,9 +139,15 @@ class TestSalesAnalysis(CrmSalesProcessCase):
         self.assertEqual(by_frequency["weekly"], (1, 100.0))
         self.assertEqual(by_frequency["less_weekly"], (1, 0.0))
         self.assertEqual(by_frequency["none"], (1, 0.0))
+        self.assertEqual(
+            list(by_frequency),
+            ["none", "less_weekly", "weekly", "twice_weekly"],
+            "The buckets come in the order of the selection, for the graph's x axis, not alphabetically.",
+        )
         by_outcome = self._analysis("outcome", ["lead_count:sum", "cycle_days:avg"])
         self.assertEqual(by_outcome["won"], (2, 14.0), "Two won leads, 14 days each from creation to win.")
         self.assertEqual(by_outcome["lost"][0], 3)
+        self.assertEqual(list(by_outcome), ["won", "lost"])
 
     def test_first_contact_sla_compliance_by_grade(self):
         now = fields.Datetime.now()

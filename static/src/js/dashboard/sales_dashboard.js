@@ -66,7 +66,6 @@ export class SalesProcessDashboard extends Component {
                 model: "crm.sales.lead.analysis",
                 measure: "cycle_days",
                 groupBy: ["date:month"],
-                mode: "line",
                 action: "crm_sales_process.crm_sales_lead_analysis_action",
             },
             {
