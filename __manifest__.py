@@ -2,7 +2,7 @@
     "name": "CRM Sales Process",
     "summary": "Standardized B2B sales process: lead grading, first-contact SLA, "
     "grade cadences, stage gates, signed minutes and approvals",
-    "version": "18.0.1.7.1",
+    "version": "18.0.1.8.0",
     "category": "Sales/CRM",
     "author": "crm_sales_process developers",
     "website": "https://github.com/crm-sales-process/crm_sales_process",
@@ -56,6 +56,7 @@
         "views/sale_order_views.xml",
         "views/sale_order_portal_templates.xml",
         "views/project_project_views.xml",
+        "views/project_delivery_update_views.xml",
         "views/crm_lead_followup_views.xml",
         "views/crm_lead_followup_sheet_views.xml",
         "views/crm_sales_target_views.xml",
@@ -80,6 +81,7 @@
         "reports/crm_lead_followup_sheet_templates.xml",
         "data/crm_sales_target_data.xml",
         "data/mail_template_data.xml",
+        "data/project_delivery_update_data.xml",
     ],
     "demo": [
         "demo/ir_mail_server_demo.xml",

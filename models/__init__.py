@@ -41,6 +41,7 @@ from . import (
     mail_activity_plan_template,
     mail_activity_type,
     project_project,
+    project_delivery_update,
     report_sale_report_saleorder,
     report_sale_report_saleorder_pro_forma,
     res_company,
