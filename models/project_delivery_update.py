@@ -74,7 +74,11 @@ class ProjectProject(ProcessGuard, models.Model):
     )
 
     @api.depends(
-        "delivery_order_id", "last_update_id.date", "last_update_status", "kickoff_date", "company_id.delivery_update_days"
+        "delivery_order_id",
+        "last_update_id.date",
+        "last_update_status",
+        "kickoff_date",
+        "company_id.delivery_update_days",
     )
     def _compute_next_update_date(self):
         for project in self:
@@ -117,8 +121,10 @@ class ProjectProject(ProcessGuard, models.Model):
                 ("delivery_order_id", "!=", False),
             ]
         ).filtered(
-            lambda project: project.next_update_date < project._owner_today()
-            and project.update_reminded_for != project.next_update_date
+            lambda project: (
+                project.next_update_date < project._owner_today()
+                and project.update_reminded_for != project.next_update_date
+            )
         )
         reminders = []
         todo = self.env.ref("mail.mail_activity_data_todo")
