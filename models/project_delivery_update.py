@@ -168,7 +168,7 @@ class ProjectUpdate(ProcessGuard, models.Model):
     next_steps = fields.Html(
         string="Next steps", help="What the delivery team does next, and what it needs from the customer."
     )
-    delivery_order_id = fields.Many2one(related="project_id.delivery_order_id")
+    delivery_order_id = fields.Many2one(related="project_id.delivery_order_id", string="Contract order")
     sent_date = fields.Datetime(string="Sent to customer on", readonly=True, copy=False)
     sent_partner_ids = fields.Many2many(
         "res.partner",

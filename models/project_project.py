@@ -10,7 +10,7 @@ class ProjectProject(models.Model):
 
     delivery_order_id = fields.Many2one(
         "sale.order",
-        string="Contract",
+        string="Contract order",
         readonly=True,
         copy=False,
         index="btree_not_null",
