@@ -11,6 +11,7 @@ from odoo.service.model import PG_CONCURRENCY_ERRORS_TO_RETRY
 from odoo.tools import SQL
 
 from .crm_process_guard import ProcessGuard, fingerprint_value
+from .mail_compose import mail_composer_action
 
 _logger = logging.getLogger(__name__)
 
@@ -546,20 +547,7 @@ class CrmSignedDocumentMixin(ProcessGuard, models.AbstractModel):
             )
         self._portal_ensure_token()
         template = self.env.ref(self._signed_mail_template, raise_if_not_found=False)
-        return {
-            "type": "ir.actions.act_window",
-            "res_model": "mail.compose.message",
-            "view_mode": "form",
-            "views": [(False, "form")],
-            "target": "new",
-            "context": {
-                "default_model": self._name,
-                "default_res_ids": self.ids,
-                "default_template_id": template.id if template else False,
-                "default_composition_mode": "comment",
-                "default_email_layout_xmlid": "mail.mail_notification_layout_with_responsible_signature",
-            },
-        }
+        return mail_composer_action(self, template, "mail.mail_notification_layout_with_responsible_signature")
 
     def action_verify_signature(self):
         """Tell the user whether the signed content is still exactly what was signed."""

@@ -17,6 +17,7 @@ from datetime import timedelta
 from odoo import api, fields, models
 
 from .crm_process_guard import ProcessGuard
+from .mail_compose import mail_composer_action
 
 _logger = logging.getLogger(__name__)
 
@@ -145,8 +146,8 @@ class ProjectProject(ProcessGuard, models.Model):
                     )
                 )
         self.env["mail.activity"]._create_reminders(todo, reminders)
-        for project in projects:
-            project._process().write({"update_reminded_for": project.next_update_date})
+        for due, group in projects.grouped("next_update_date").items():
+            group._process().write({"update_reminded_for": due})
         _logger.info("Delivery projects: %s overdue update reminder(s) given", len(projects))
         return len(projects)
 
@@ -190,22 +191,13 @@ class ProjectUpdate(ProcessGuard, models.Model):
         """The email composer with the progress report (交付进度报告) for the customer's contact."""
         self.ensure_one()
         template = self.env.ref("crm_sales_process.mail_template_delivery_progress_report")
-        return {
-            "type": "ir.actions.act_window",
-            "res_model": "mail.compose.message",
-            "view_mode": "form",
-            "views": [(False, "form")],
-            "target": "new",
-            "context": {
-                "default_model": self._name,
-                "default_res_ids": self.ids,
-                "default_template_id": template.id,
-                "default_composition_mode": "comment",
-                "default_partner_ids": self._customer_recipients().ids,
-                "default_email_layout_xmlid": "mail.mail_notification_light",
-                "mark_update_as_sent": True,
-            },
-        }
+        return mail_composer_action(
+            self,
+            template,
+            "mail.mail_notification_light",
+            default_partner_ids=self._customer_recipients().ids,
+            mark_update_as_sent=True,
+        )
 
     def message_post(self, **kwargs):
         message = super().message_post(**kwargs)

@@ -73,6 +73,15 @@ class ContractCase(CrmSalesProcessCase):
             wizard.add_comment()
         order.invalidate_recordset()
 
+    def _sign_on_site(self, order, signer=None):
+        """The customer signs on site (the rep's wizard); ``signer``: another contact than the order's signer."""
+        action = order.with_user(self.rep).action_contract_sign_on_site()
+        wizard = Form(self.env[action["res_model"]].with_user(self.rep).with_context(**action["context"]))
+        if signer:
+            wizard.signer_id = signer
+        wizard.signature = signature_png()
+        return wizard.save().action_sign()
+
     def _poa(self, partner, date_from, date_to, limit=0.0):
         attachment = self.env["ir.attachment"].create(
             {"name": "授权委托书.pdf", "datas": base64.b64encode(b"%PDF-1.4 poa"), "res_model": "res.partner"}
@@ -337,16 +346,9 @@ class TestClausesAndMinutes(ContractCase):
 
 @tagged("post_install", "-at_install")
 class TestAuthorisedSigners(ContractCase):
-    def _sign(self, order, signer):
-        action = order.with_user(self.rep).action_contract_sign_on_site()
-        wizard = Form(self.env[action["res_model"]].with_user(self.rep).with_context(**action["context"]))
-        wizard.signer_id = signer
-        wizard.signature = signature_png()
-        return wizard.save().action_sign()
-
     def test_legal_representative_signs_and_confirms(self):
         order = self._approve_all(self._contract(qty=20))
-        self._sign(order, self.legal_rep)
+        self._sign_on_site(order, self.legal_rep)
         self.assertEqual(order.state, "sale")
         self.assertEqual(order.customer_signer_id, self.legal_rep)
         self.assertEqual(order.company_signer_id, self.gm)
@@ -360,7 +362,7 @@ class TestAuthorisedSigners(ContractCase):
     def test_contact_without_authority_refused(self):
         order = self._approve_all(self._contract())
         with self.assertRaisesRegex(ValidationError, "power of attorney"):
-            self._sign(order, self.buyer)
+            self._sign_on_site(order, self.buyer)
         self.assertEqual(order.state, "draft")
         self.assertFalse(order.signature)
 
@@ -369,13 +371,13 @@ class TestAuthorisedSigners(ContractCase):
         expired = self._poa(self.buyer, today - timedelta(days=400), today - timedelta(days=1))
         order = self._approve_all(self._contract(qty=20))  # 20,000
         with self.assertRaisesRegex(ValidationError, "does not cover"):
-            self._sign(order, self.buyer)
+            self._sign_on_site(order, self.buyer)
         expired.date_to = today + timedelta(days=30)
         expired.amount_limit = 15000.0
         with self.assertRaisesRegex(ValidationError, "does not cover"):
-            self._sign(order, self.buyer)
+            self._sign_on_site(order, self.buyer)
         expired.amount_limit = 50000.0
-        self._sign(order, self.buyer)
+        self._sign_on_site(order, self.buyer)
         self.assertEqual(order.state, "sale")
 
     def test_signature_cannot_be_written_by_a_client(self):
@@ -500,10 +502,7 @@ class TestHandover(ContractCase):
         )
         self._approve_all(order)
         order.with_user(self.rep).write({"customer_signer_id": self.legal_rep.id})
-        action = order.with_user(self.rep).action_contract_sign_on_site()
-        wizard = Form(self.env[action["res_model"]].with_user(self.rep).with_context(**action["context"]))
-        wizard.signature = signature_png()
-        wizard.save().action_sign()
+        self._sign_on_site(order)
         self.assertEqual(order.state, "sale")
         letter = order.message_ids.filtered(lambda message: "order confirmation" in (message.subject or ""))
         self.assertTrue(letter, "The order confirmation letter is sent.")

@@ -2,9 +2,9 @@ from datetime import date, datetime, timedelta
 
 from odoo import fields
 from odoo.exceptions import UserError
-from odoo.tests import Form, new_test_user, tagged
+from odoo.tests import new_test_user, tagged
 
-from .common import RpcAttackCase, signature_png
+from .common import RpcAttackCase
 from .test_contract import ContractCase
 
 
@@ -30,10 +30,7 @@ class DeliveryCase(ContractCase):
         )
         self._approve_all(order)
         order.with_user(self.rep).write({"customer_signer_id": self.legal_rep.id})
-        action = order.with_user(self.rep).action_contract_sign_on_site()
-        wizard = Form(self.env[action["res_model"]].with_user(self.rep).with_context(**action["context"]))
-        wizard.signature = signature_png()
-        wizard.save().action_sign()
+        self._sign_on_site(order)
         self.assertEqual(order.state, "sale")
         return order.delivery_project_id
 
