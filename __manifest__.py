@@ -2,7 +2,7 @@
     "name": "CRM Sales Process",
     "summary": "Standardized B2B sales process: lead grading, first-contact SLA, "
     "grade cadences, stage gates, signed minutes and approvals",
-    "version": "18.0.1.8.0",
+    "version": "18.0.1.9.0",
     "category": "Sales/CRM",
     "author": "crm_sales_process developers",
     "website": "https://github.com/crm-sales-process/crm_sales_process",
@@ -22,6 +22,7 @@
         "security/crm_sales_process_security.xml",
         "security/crm_sales_target_security.xml",
         "security/crm_sales_analysis_security.xml",
+        "security/sale_delivery_security.xml",
         "data/crm_grading_criterion_data.xml",
         "data/crm_stage_data.xml",
         "data/crm_sales_region_data.xml",
@@ -57,6 +58,7 @@
         "views/sale_order_portal_templates.xml",
         "views/project_project_views.xml",
         "views/project_delivery_update_views.xml",
+        "views/sale_delivery_exception_views.xml",
         "views/crm_lead_followup_views.xml",
         "views/crm_lead_followup_sheet_views.xml",
         "views/crm_sales_target_views.xml",
@@ -82,6 +84,7 @@
         "data/crm_sales_target_data.xml",
         "data/mail_template_data.xml",
         "data/project_delivery_update_data.xml",
+        "data/sale_delivery_exception_data.xml",
     ],
     "demo": [
         "demo/ir_mail_server_demo.xml",

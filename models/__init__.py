@@ -50,6 +50,7 @@ from . import (
     res_partner_industry,
     res_users,
     sale_contract_clause_type,
+    sale_delivery_exception,
     sale_order,
     sale_order_clause,
     sale_order_contract,

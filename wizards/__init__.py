@@ -5,4 +5,5 @@ from . import (
     crm_sales_stage_apply,
     crm_signature_wizard,
     sale_contract_sign,
+    sale_delivery_exception_notify,
 )
