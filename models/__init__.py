@@ -55,6 +55,7 @@ from . import (
     sale_order_clause,
     sale_order_contract,
     sale_order_handover,
+    sale_order_progress,
     sale_order_signing,
     tier_definition,
     tier_review,

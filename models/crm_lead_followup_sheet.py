@@ -11,6 +11,7 @@ from collections import defaultdict
 from odoo import api, fields, models
 
 from .crm_lead_need import NEED_TYPES
+from .report_access import readable_report_values
 from .res_partner import DECISION_ROLES
 
 NEED_TYPE_ORDER = {key: index for index, (key, _label) in enumerate(NEED_TYPES)}
@@ -154,6 +155,4 @@ class ReportCrmLeadFollowupSheet(models.AbstractModel):
 
     @api.model
     def _get_report_values(self, docids, data=None):
-        leads = self.env["crm.lead"].browse(docids)
-        leads.check_access("read")
-        return {"doc_ids": docids, "doc_model": "crm.lead", "docs": leads}
+        return readable_report_values(self.env, "crm.lead", docids)
