@@ -49,6 +49,7 @@ from . import (
     res_partner,
     res_partner_industry,
     res_users,
+    sale_acceptance,
     sale_contract_clause_type,
     sale_delivery_exception,
     sale_order,

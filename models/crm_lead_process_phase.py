@@ -1,5 +1,6 @@
 """crm.lead's place in the seven phases of the sales process (``process_phase``): the phase of
-its stage, then delivery once its contract is signed (the order confirmed)."""
+its stage, then delivery once its contract is signed (the order confirmed), then after-sales once the
+customer accepted the delivery (a passed, signed acceptance of each of its contracts)."""
 
 from odoo import api, fields, models
 
@@ -19,25 +20,32 @@ class CrmLead(models.Model):
         store=True,
         index=True,
         help="Where the opportunity is in the standard sales process: its stage's phase, then delivery once its "
-        "contract is signed.",
+        "contract is signed, then after-sales once the customer accepted the delivery.",
     )
 
-    @api.depends("stage_id.process_phase", "order_ids.state")
+    @api.depends("stage_id.process_phase", "order_ids.state", "order_ids.accepted_date")
     def _compute_process_phase(self):
         # the phases of the stages from a cache, and orders read only for the leads whose stage is late
         # enough to have a signed contract: creating leads costs no query
         phases = self.env["crm.stage"]._process_phase_by_stage()
         late = self.filtered(lambda lead: phases.get(lead.stage_id.id) in CONTRACT_PHASES and lead._origin.id)
-        signed = set()
+        signed, accepted = set(), set()
         if late:
             rows = (
                 self.env["sale.order"]
                 .sudo()
-                ._read_group([("opportunity_id", "in", late._origin.ids), ("state", "=", "sale")], ["opportunity_id"])
+                ._read_group(
+                    [("opportunity_id", "in", late._origin.ids), ("state", "=", "sale")],
+                    ["opportunity_id"],
+                    ["__count", "accepted_date:count"],
+                )
             )
-            signed = {lead.id for [lead] in rows}
+            signed = {lead.id for lead, _count, _accepted in rows}
+            accepted = {lead.id for lead, count, accepted_count in rows if accepted_count == count}
         for lead in self:
-            if lead._origin.id in signed:
+            if lead._origin.id in accepted:
+                lead.process_phase = "aftersales"
+            elif lead._origin.id in signed:
                 lead.process_phase = "delivery"
             else:
                 lead.process_phase = phases.get(lead.stage_id.id) or "lead"

@@ -25,6 +25,7 @@ SIGNED_DOCUMENT_STATES = [
 PORTAL_PATHS = {
     "crm.negotiation.minutes": "negotiation_minutes",
     "crm.need.confirmation": "needs_confirmation",
+    "sale.acceptance": "acceptance",
 }
 # Fields the signature itself consists of; only ``_sign`` writes them.
 SIGNATURE_FIELDS = (

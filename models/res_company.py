@@ -133,9 +133,15 @@ class ResCompany(models.Model):
         """The date of the ``days``-th working day after the day of ``moment`` (UTC), in the company's
         working calendar and zone; its time off (public holidays) is not worked."""
         self.ensure_one()
+        tz = pytz.timezone(self._local_tz())
+        return self._working_day_after_day(pytz.utc.localize(moment).astimezone(tz).date(), days)
+
+    def _working_day_after_day(self, local_day, days):
+        """The date of the ``days``-th working day after the (local) date ``local_day``, in the company's
+        working calendar; its time off (public holidays) is not worked."""
+        self.ensure_one()
         calendar = self.resource_calendar_id
         tz = pytz.timezone(self._local_tz())
-        local_day = pytz.utc.localize(moment).astimezone(tz).date()
         if not calendar:
             return local_day + timedelta(days=days)
         start = tz.localize(datetime.combine(local_day + timedelta(days=1), time.min))
