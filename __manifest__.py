@@ -103,6 +103,7 @@
         "demo/crm_pipeline_demo.xml",
         "demo/crm_lead_followup_demo.xml",
         "demo/crm_sales_target_demo.xml",
+        "demo/sale_delivery_demo.xml",
     ],
     "assets": {
         "web.assets_backend": [

@@ -1,1 +1,1 @@
-from . import demo_tools, followup_demo
+from . import demo_tools, followup_demo, sale_delivery_demo

@@ -59,7 +59,7 @@ class ProjectProject(ProcessGuard, models.Model):
         store=True,
         index="btree_not_null",
         help="Delivery projects of a contract: the last progress update's date (or the kickoff, else the "
-        "project's creation) plus the company's cadence. Empty once the delivery is done.",
+        "project's creation) plus the company's cadence. Empty once the delivery is done or accepted.",
     )
     update_overdue = fields.Boolean(
         string="Update overdue",
@@ -75,7 +75,7 @@ class ProjectProject(ProcessGuard, models.Model):
     )
 
     @api.depends(
-        "delivery_order_id",
+        "delivery_order_id.accepted_date",
         "last_update_id.date",
         "last_update_status",
         "kickoff_date",
@@ -83,7 +83,8 @@ class ProjectProject(ProcessGuard, models.Model):
     )
     def _compute_next_update_date(self):
         for project in self:
-            if not project.delivery_order_id or project.last_update_status == "done":
+            order = project.delivery_order_id
+            if not order or order.accepted_date or project.last_update_status == "done":
                 project.next_update_date = False
                 continue
             start = (

@@ -135,14 +135,16 @@ class SaleAcceptance(models.Model):
         help="Passed when every line is accepted; failed when one is not.",
     )
     failure_reason = fields.Text(string="Why it failed")
-    rectification_plan = fields.Text(help="What is corrected, by whom, by when.")
+    rectification_plan = fields.Text(string="Rectification plan", help="What is corrected, by whom, by when.")
     rectification_deadline = fields.Datetime(
         string="Start rectification by",
         readonly=True,
         copy=False,
         help="24 hours after the customer signed the failed acceptance.",
     )
-    rectification_activity_id = fields.Many2one("mail.activity", readonly=True, copy=False, ondelete="set null")
+    rectification_activity_id = fields.Many2one(
+        "mail.activity", string="Rectification to-do", readonly=True, copy=False, ondelete="set null"
+    )
     notes = fields.Html(string="Notes for the customer")
     version = fields.Integer(default=1, readonly=True, copy=False)
     previous_id = fields.Many2one(
@@ -313,6 +315,16 @@ class SaleAcceptance(models.Model):
         refusal = self._signer_refusal()
         if refusal:
             raise ValidationError(refusal)
+        author = kwargs.get("author")
+        if author and author not in (self.partner_id, self.customer_signer_id):
+            # a logged-in contact of the customer signs only if he is the certificate's signatory
+            raise ValidationError(
+                self.env._(
+                    "%(acceptance)s is signed by %(signatory)s, the customer's authorised signatory.",
+                    acceptance=self.display_name,
+                    signatory=self.customer_signer_id.name,
+                )
+            )
         return super()._sign(name, signature, **kwargs)
 
     def _signed_signer_candidates(self):
@@ -515,6 +527,22 @@ class SaleOrder(models.Model):
                 order.acceptance_state = "waiting"
             else:
                 order.acceptance_state = "passed" if last.result == "pass" else "failed"
+
+    def action_prepare_acceptance(self):
+        """A new acceptance certificate of the order, its lines from the order's."""
+        self.ensure_one()
+        if self.delivery_stage != "in_delivery":
+            raise UserError(
+                self.env._("Only an order in delivery is accepted by the customer; %(order)s is not.", order=self.name)
+            )
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Acceptance Certificate"),
+            "res_model": "sale.acceptance",
+            "view_mode": "form",
+            "views": [(False, "form")],
+            "context": {"default_order_id": self.id, "default_customer_signer_id": self.customer_signer_id.id},
+        }
 
     def action_view_acceptances(self):
         self.ensure_one()

@@ -44,7 +44,7 @@ NOTIFY_CHANNELS = [
     ("other", "Other"),
 ]
 STATES = [
-    ("open", "Open"),
+    ("open", "To notify"),
     ("notified", "Customer notified"),
     ("resolved", "Resolved"),
     ("cancelled", "Cancelled"),

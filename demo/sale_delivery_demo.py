@@ -1,0 +1,109 @@
+"""Demo delivery: progress updates dated over the past weeks, exceptions detected and told in the
+past, acceptances signed by the customer (see demo/sale_delivery_demo.xml)."""
+
+from datetime import timedelta
+
+from odoo import api, fields, models
+from odoo.tools import SQL
+
+
+class CrmSalesProcessDemo(models.AbstractModel):
+    _inherit = "crm.sales.process.demo"
+
+    @api.model
+    def _hand_over(self, order_id, delivery_user_id, contact_id):
+        """The delivery owner and the customer's delivery contact of a signed order (and its project)."""
+        order = self.env["sale.order"].browse(order_id)
+        order.write({"delivery_user_id": delivery_user_id, "delivery_contact_id": contact_id})
+        order.delivery_project_id.user_id = delivery_user_id
+
+    @api.model
+    def _post_updates(self, order_id, updates):
+        """Progress updates of the order's delivery project by its delivery owner: (days ago, status,
+        progress, what was done, next steps)."""
+        order = self.env["sale.order"].browse(order_id)
+        owner = order.delivery_user_id
+        today = fields.Date.context_today(self.with_context(tz=owner.tz))
+        Update = self.env["project.update"].with_user(owner).with_context(lang=self._demo_lang())
+        for days_ago, status, progress, done, next_steps in updates:
+            Update.create(
+                {
+                    "project_id": order.delivery_project_id.id,
+                    "name": f"交付周报 {fields.Date.to_string(today - timedelta(days=days_ago))}",
+                    "date": today - timedelta(days=days_ago),
+                    "status": status,
+                    "progress": progress,
+                    "description": f"<p>{done}</p>",
+                    "next_steps": f"<p>{next_steps}</p>",
+                }
+            )
+
+    @api.model
+    def _record_exception(self, order_id, values, hours_ago, notified_after_hours=None, resolve=False):
+        """A delivery exception detected ``hours_ago`` by the delivery owner; told to the customer's delivery
+        contact by phone ``notified_after_hours`` after its detection (then resolved) or not at all."""
+        order = self.env["sale.order"].browse(order_id)
+        owner = order.delivery_user_id
+        exception = (
+            self.env["sale.delivery.exception"]
+            .with_user(owner)
+            .with_context(lang=self._demo_lang())
+            .create(
+                {
+                    "order_id": order.id,
+                    "detected_at": fields.Datetime.now() - timedelta(hours=hours_ago),
+                    **values,
+                }
+            )
+        )
+        if notified_after_hours is None:
+            return exception
+        exception._mark_notified("phone", order.delivery_contact_id, note="客户表示理解，同意按新日期安排。")
+        notified_at = exception.detected_at + timedelta(hours=notified_after_hours)
+        self.env.flush_all()
+        self.env.cr.execute(
+            SQL(
+                "UPDATE sale_delivery_exception SET notified_at = %(at)s WHERE id = %(id)s",
+                at=notified_at,
+                id=exception.id,
+            )
+        )
+        exception.invalidate_recordset(["notified_at"])
+        self.env.add_to_compute(exception._fields["notified_in_time"], exception)
+        exception.flush_recordset()
+        if resolve:
+            exception.action_resolve()
+        return exception
+
+    @api.model
+    def _accept(self, order_id, received_days_ago, signer_id, failures=None, reason=None, plan=None, sign=True):
+        """An acceptance of the goods received ``received_days_ago``: lines accepted, or failed with a
+        remark (``failures``: {line index: remark}); confirmed, and signed on site when ``sign``."""
+        order = self.env["sale.order"].browse(order_id)
+        owner = order.delivery_user_id
+        Acceptance = self.env["sale.acceptance"].with_user(owner).with_context(lang=self._demo_lang())
+        previous = Acceptance.search([("order_id", "=", order.id), ("next_ids", "=", False)], limit=1)
+        if previous:
+            acceptance = Acceptance.browse(previous.action_new_version()["res_id"])
+        else:
+            acceptance = Acceptance.create(
+                {
+                    "order_id": order.id,
+                    "received_date": fields.Date.context_today(self.with_context(tz=owner.tz))
+                    - timedelta(days=received_days_ago),
+                    "customer_signer_id": signer_id,
+                }
+            )
+        failures = failures or {}
+        for index, line in enumerate(acceptance.line_ids):
+            if index in failures:
+                line.write({"line_result": "fail", "accepted_qty": 0, "remark": failures[index]})
+            else:
+                line.write({"line_result": "pass"})
+        acceptance.write({"failure_reason": reason or False, "rectification_plan": plan or False})
+        acceptance.action_confirm()
+        if sign:
+            acceptance._sign(
+                acceptance.customer_signer_id.name, self._signature_png(), on_site_user=owner
+            )
+        return acceptance
