@@ -76,9 +76,13 @@ class CrmSalesProcessDemo(models.AbstractModel):
         return exception
 
     @api.model
-    def _accept(self, order_id, received_days_ago, signer_id, failures=None, reason=None, plan=None, sign=True):
-        """An acceptance of the goods received ``received_days_ago``: lines accepted, or failed with a
-        remark (``failures``: {line index: remark}); confirmed, and signed on site when ``sign``."""
+    def _accept(self, order_id, received_days_ago, signer_id, outcome=None):
+        """An acceptance of the goods received ``received_days_ago``, or the next version of the last one:
+        lines accepted, or failed with a remark (``outcome``: ``failures`` {line index: remark}, ``reason``,
+        ``plan``); confirmed, and signed on site unless ``outcome`` says ``sign: False``."""
+        outcome = outcome or {}
+        failures, reason, plan = outcome.get("failures", {}), outcome.get("reason"), outcome.get("plan")
+        sign = outcome.get("sign", True)
         order = self.env["sale.order"].browse(order_id)
         owner = order.delivery_user_id
         Acceptance = self.env["sale.acceptance"].with_user(owner).with_context(lang=self._demo_lang())
@@ -94,7 +98,6 @@ class CrmSalesProcessDemo(models.AbstractModel):
                     "customer_signer_id": signer_id,
                 }
             )
-        failures = failures or {}
         for index, line in enumerate(acceptance.line_ids):
             if index in failures:
                 line.write({"line_result": "fail", "accepted_qty": 0, "remark": failures[index]})
@@ -103,7 +106,5 @@ class CrmSalesProcessDemo(models.AbstractModel):
         acceptance.write({"failure_reason": reason or False, "rectification_plan": plan or False})
         acceptance.action_confirm()
         if sign:
-            acceptance._sign(
-                acceptance.customer_signer_id.name, self._signature_png(), on_site_user=owner
-            )
+            acceptance._sign(acceptance.customer_signer_id.name, self._signature_png(), on_site_user=owner)
         return acceptance

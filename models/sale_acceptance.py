@@ -258,8 +258,7 @@ class SaleAcceptance(models.Model):
             if acceptance.order_id.state != "sale" or not acceptance.order_id.delivery_project_id:
                 raise ValidationError(
                     self.env._(
-                        "Acceptance certificates are made for confirmed contract orders in delivery; %(order)s is "
-                        "not.",
+                        "Acceptance certificates are made for confirmed contract orders in delivery; %(order)s is not.",
                         order=acceptance.order_id.name,
                     )
                 )
@@ -380,9 +379,7 @@ class SaleAcceptance(models.Model):
                 user_id=owner.id,
             )
         )
-        self._process().sudo().write(
-            {"rectification_deadline": deadline, "rectification_activity_id": activity.id}
-        )
+        self._process().sudo().write({"rectification_deadline": deadline, "rectification_activity_id": activity.id})
 
     # ---- versions ------------------------------------------------------------------------------
 
@@ -391,14 +388,10 @@ class SaleAcceptance(models.Model):
         self.ensure_one()
         self.check_access("write")
         if self.next_id:
-            raise UserError(
-                self.env._("%(acceptance)s already has a next version.", acceptance=self.display_name)
-            )
+            raise UserError(self.env._("%(acceptance)s already has a next version.", acceptance=self.display_name))
         if not (self.state == "signed" and self.result == "fail") and self.state != "cancelled":
             raise UserError(
-                self.env._(
-                    "A new version follows a failed acceptance signed by the customer, or a cancelled one."
-                )
+                self.env._("A new version follows a failed acceptance signed by the customer, or a cancelled one.")
             )
         # the same number, the next version: values of the certificate's own, not of a client
         new = self._process().create(

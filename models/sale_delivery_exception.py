@@ -97,7 +97,9 @@ class SaleDeliveryException(ProcessGuard, models.Model):
         "escalated_at",
     )
 
-    name = fields.Char(string="Subject", required=True, tracking=True, help="e.g. “Steel frames delayed by the supplier”.")
+    name = fields.Char(
+        string="Subject", required=True, tracking=True, help="e.g. “Steel frames delayed by the supplier”."
+    )
     order_id = fields.Many2one(
         "sale.order",
         string="Contract order",
@@ -107,7 +109,9 @@ class SaleDeliveryException(ProcessGuard, models.Model):
         domain="[('state', '=', 'sale'), ('delivery_project_id', '!=', False)]",
         tracking=True,
     )
-    project_id = fields.Many2one(related="order_id.delivery_project_id", string="Delivery project", store=True, index=True)
+    project_id = fields.Many2one(
+        related="order_id.delivery_project_id", string="Delivery project", store=True, index=True
+    )
     partner_id = fields.Many2one(related="order_id.partner_id", string="Customer", store=True, index=True)
     company_id = fields.Many2one(related="order_id.company_id", store=True, index=True)
     user_id = fields.Many2one(
@@ -194,7 +198,9 @@ class SaleDeliveryException(ProcessGuard, models.Model):
     def _compute_notified_in_time(self):
         for exception in self:
             exception.notified_in_time = bool(
-                exception.notified_at and exception.notify_deadline and exception.notified_at <= exception.notify_deadline
+                exception.notified_at
+                and exception.notify_deadline
+                and exception.notified_at <= exception.notify_deadline
             )
 
     @api.depends("state", "notify_deadline")
@@ -430,7 +436,9 @@ class ProjectProject(models.Model):
 
     def _compute_delivery_exception_count(self):
         counts = dict(
-            self.env["sale.delivery.exception"]._read_group([("project_id", "in", self.ids)], ["project_id"], ["__count"])
+            self.env["sale.delivery.exception"]._read_group(
+                [("project_id", "in", self.ids)], ["project_id"], ["__count"]
+            )
         )
         for project in self:
             project.delivery_exception_count = counts.get(project, 0)
@@ -478,4 +486,3 @@ class ProjectUpdate(models.Model):
                 "default_name": self.name,
             },
         }
-

@@ -47,12 +47,8 @@ class SaleOrder(models.Model):
     delivery_update_status = fields.Selection(
         related="delivery_project_id.last_update_status", string="Delivery health", store=True
     )
-    delivery_next_update_date = fields.Date(
-        related="delivery_project_id.next_update_date", string="Next update due"
-    )
-    delivery_update_overdue = fields.Boolean(
-        related="delivery_project_id.update_overdue", string="Update overdue"
-    )
+    delivery_next_update_date = fields.Date(related="delivery_project_id.next_update_date", string="Next update due")
+    delivery_update_overdue = fields.Boolean(related="delivery_project_id.update_overdue", string="Update overdue")
     delivery_next_step = fields.Text(
         string="Next step", compute="_compute_delivery_tracking", help="The next steps of the last progress update."
     )

@@ -202,7 +202,13 @@ class TestAcceptance(AcceptanceCase):
             ._render_qweb_html("crm_sales_process.sale_acceptance_report", acceptance.ids)[0]
             .decode()
         )
-        for text in ("Product Acceptance Certificate", acceptance.name, "外壳划伤", "两台设备外壳划伤", self.legal_rep.name):
+        for text in (
+            "Product Acceptance Certificate",
+            acceptance.name,
+            "外壳划伤",
+            "两台设备外壳划伤",
+            self.legal_rep.name,
+        ):
             self.assertIn(text, html)
 
     def test_visibility_salesman_other_company(self):
@@ -266,9 +272,7 @@ class TestAcceptanceRpc(RpcAttackCase, AcceptanceCase):
             self.rpc("sale.acceptance", "create", {"order_id": order.id, "state": "signed", "signed_by": "伪造"})
         )
         self.assertRefused(self.rpc("sale.order", "write", order.ids, {"accepted_date": "2026-11-23"}))
-        self.assertRefused(
-            self.rpc("sale.acceptance.line", "write", acceptance.line_ids[:1].ids, {"ordered_qty": 999})
-        )
+        self.assertRefused(self.rpc("sale.acceptance.line", "write", acceptance.line_ids[:1].ids, {"ordered_qty": 999}))
         # frozen once confirmed: a line's result cannot change behind the customer's back
         self._ready(acceptance)
         self.assertRefused(

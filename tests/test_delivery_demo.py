@@ -16,7 +16,9 @@ class TestDeliveryDemo(TransactionCase):
         self.assertEqual(exception.state, "resolved")
         self.assertTrue(exception.notified_in_time)
         [acceptance] = order.acceptance_ids
-        self.assertEqual((acceptance.state, acceptance.result, acceptance.acceptance_type), ("confirmed", "pass", "product"))
+        self.assertEqual(
+            (acceptance.state, acceptance.result, acceptance.acceptance_type), ("confirmed", "pass", "product")
+        )
         self.assertEqual(order.delivery_stage, "in_delivery")
 
     def test_failed_acceptance_then_a_passed_version(self):

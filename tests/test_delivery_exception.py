@@ -39,7 +39,9 @@ class ExceptionCase(DeliveryCase):
 
     def _escalations(self, exception):
         todo = self.env.ref("mail.mail_activity_data_todo")
-        return exception.activity_ids.filtered(lambda activity: activity.activity_type_id == todo and activity.automated)
+        return exception.activity_ids.filtered(
+            lambda activity: activity.activity_type_id == todo and activity.automated
+        )
 
 
 @tagged("post_install", "-at_install")
@@ -145,8 +147,11 @@ class TestDeliveryException(ExceptionCase):
     def test_escalation_without_a_manager_set_goes_to_the_first_delivery_manager(self):
         self.company.delivery_manager_id = False
         first = self.env["res.users"].search(
-            [("groups_id", "in", self.env.ref("crm_sales_process.group_delivery_manager").ids),
-             ("company_ids", "in", self.company.ids), ("share", "=", False)],
+            [
+                ("groups_id", "in", self.env.ref("crm_sales_process.group_delivery_manager").ids),
+                ("company_ids", "in", self.company.ids),
+                ("share", "=", False),
+            ],
             limit=1,
         )
         self.assertTrue(first)

@@ -3,6 +3,7 @@ from datetime import date, datetime, timedelta
 from odoo import fields
 from odoo.exceptions import AccessError
 from odoo.tests import tagged
+from odoo.tools.safe_eval import safe_eval
 
 from .test_delivery_exception import ExceptionCase
 
@@ -34,9 +35,7 @@ class TestOrderProgressTracking(ExceptionCase):
         self.assertFalse(self._contract().delivery_stage, "A quotation is not in delivery.")
         project = order.delivery_project_id
         self._update(project, date(2026, 11, 2), progress=30)
-        self._update(
-            project, date(2026, 11, 9), progress=55, status="at_risk", next_steps="<p>下周安装调试</p>"
-        )
+        self._update(project, date(2026, 11, 9), progress=55, status="at_risk", next_steps="<p>下周安装调试</p>")
         self.assertEqual(order.delivery_progress, 55)
         self.assertEqual(order.delivery_update_status, "at_risk")
         self.assertEqual(order.delivery_next_step, "下周安装调试")
@@ -58,7 +57,7 @@ class TestOrderProgressTracking(ExceptionCase):
         action = self.env["ir.actions.act_window"]._for_xml_id("crm_sales_process.sale_order_progress_action")
 
         def found(domain):
-            return order in Order.search([*eval(action["domain"]), *domain])  # noqa: S307 - our own action
+            return order in Order.search([*safe_eval(action["domain"]), *domain])
 
         self.assertTrue(found([("delivery_stage", "=", "in_delivery")]))
         project = order.delivery_project_id
@@ -115,7 +114,15 @@ class TestOrderProgressTracking(ExceptionCase):
             ._render_qweb_html("crm_sales_process.sale_order_progress_report", (first | second).ids)[0]
             .decode()
         )
-        for text in (first.name, second.name, "55%", "下周安装调试", "钢结构件供应商延期", "第二供应商先发一半", "2026-12-20"):
+        for text in (
+            first.name,
+            second.name,
+            "55%",
+            "下周安装调试",
+            "钢结构件供应商延期",
+            "第二供应商先发一半",
+            "2026-12-20",
+        ):
             self.assertIn(text, html)
         with self.assertRaises(AccessError):
             self.env["ir.actions.report"].with_user(self.rep_2)._render_qweb_html(
