@@ -363,18 +363,20 @@ class SaleAcceptance(models.Model):
             return
         deadline = self.signed_on + timedelta(hours=RECTIFICATION_HOURS)
         owner = self.user_id or self.order_id.delivery_user_id
+        # the owner reads the to-do: in his language and zone
+        env = self.with_context(lang=owner.lang).env
         activity = (
             self.sudo()
             .with_context(mail_activity_quick_update=True)
             .activity_schedule(
                 "mail.mail_activity_data_todo",
                 date_deadline=fields.Datetime.context_timestamp(self.with_context(tz=owner.tz), deadline).date(),
-                summary=self.env._("Start the rectification of %(acceptance)s", acceptance=self.display_name),
-                note=self.env._(
+                summary=env._("Start the rectification of %(acceptance)s", acceptance=self.display_name),
+                note=env._(
                     "The customer did not accept the delivery: %(reason)s Start the rectification by %(deadline)s, "
                     "then prepare a new version of the acceptance.",
                     reason=self.failure_reason or "",
-                    deadline=self._local_datetime_str(deadline, tz=owner.tz),
+                    deadline=self.with_env(env)._local_datetime_str(deadline, tz=owner.tz),
                 ),
                 user_id=owner.id,
             )

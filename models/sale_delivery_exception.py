@@ -135,7 +135,7 @@ class SaleDeliveryException(ProcessGuard, models.Model):
     cause_type = fields.Selection(CAUSE_TYPES, string="Cause", required=True, default="supply", tracking=True)
     description = fields.Text(string="What happened", required=True)
     impact = fields.Text(help="What it changes for the customer: dates, scope, quality, cost.")
-    solution = fields.Text(help="What is done about it, and what is asked of the customer.")
+    solution = fields.Text(string="Handling", help="What is done about it, and what is asked of the customer.")
     new_date = fields.Date(string="New expected date", tracking=True, help="When the delivery is now expected.")
     contract_date = fields.Datetime(related="order_id.commitment_date", string="Contract delivery date")
     detected_at = fields.Datetime(
