@@ -2,7 +2,7 @@
     "name": "CRM Sales Process",
     "summary": "Standardized B2B sales process: lead grading, first-contact SLA, "
     "grade cadences, stage gates, signed minutes and approvals",
-    "version": "18.0.1.9.0",
+    "version": "18.0.1.10.0",
     "category": "Sales/CRM",
     "author": "crm_sales_process developers",
     "website": "https://github.com/crm-sales-process/crm_sales_process",
@@ -15,6 +15,8 @@
         "survey",
         "base_tier_validation",
         "sale_tier_validation",
+        "helpdesk_mgmt",
+        "helpdesk_mgmt_sale",
     ],
     "data": [
         "security/crm_sales_process_groups.xml",
@@ -61,6 +63,7 @@
         "views/sale_delivery_exception_views.xml",
         "views/sale_order_progress_views.xml",
         "views/sale_acceptance_views.xml",
+        "views/helpdesk_ticket_views.xml",
         "views/crm_lead_followup_views.xml",
         "views/crm_lead_followup_sheet_views.xml",
         "views/crm_sales_target_views.xml",
@@ -92,6 +95,7 @@
         "data/project_delivery_update_data.xml",
         "data/sale_delivery_exception_data.xml",
         "data/sale_acceptance_data.xml",
+        "data/helpdesk_aftersales_data.xml",
     ],
     "demo": [
         "demo/ir_mail_server_demo.xml",

@@ -55,7 +55,7 @@ require_postgres() {
 }
 
 require_oca() {
-    if ! "$PYTHON" -c 'import odoo.addons.base_tier_validation, odoo.addons.sale_tier_validation' >/dev/null 2>&1; then
+    if ! "$PYTHON" -c 'import odoo.addons.base_tier_validation, odoo.addons.sale_tier_validation, odoo.addons.helpdesk_mgmt, odoo.addons.helpdesk_mgmt_sale' >/dev/null 2>&1; then
         echo "Installing the OCA dependencies (requirements-oca.txt)…"
         # --no-deps: the OCA wheels name the odoo distribution, which a source install does not register.
         "$PYTHON" -m pip install --quiet --no-deps -r "$ROOT/requirements-oca.txt" \
