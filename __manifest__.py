@@ -64,6 +64,7 @@
         "views/sale_order_progress_views.xml",
         "views/sale_acceptance_views.xml",
         "views/helpdesk_ticket_views.xml",
+        "views/sale_satisfaction_followup_views.xml",
         "views/crm_lead_followup_views.xml",
         "views/crm_lead_followup_sheet_views.xml",
         "views/crm_sales_target_views.xml",
@@ -96,6 +97,7 @@
         "data/sale_delivery_exception_data.xml",
         "data/sale_acceptance_data.xml",
         "data/helpdesk_aftersales_data.xml",
+        "data/sale_satisfaction_followup_data.xml",
     ],
     "demo": [
         "demo/ir_mail_server_demo.xml",

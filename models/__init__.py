@@ -60,6 +60,7 @@ from . import (
     sale_order_progress,
     sale_order_service_guide,
     sale_order_signing,
+    sale_satisfaction_followup,
     tier_definition,
     tier_review,
     tier_validation,

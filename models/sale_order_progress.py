@@ -49,6 +49,9 @@ class SaleOrder(models.Model):
     )
     delivery_next_update_date = fields.Date(related="delivery_project_id.next_update_date", string="Next update due")
     delivery_update_overdue = fields.Boolean(related="delivery_project_id.update_overdue", string="Update overdue")
+    delivery_products = fields.Char(
+        string="Products/services", compute="_compute_delivery_tracking", help="What the order delivers."
+    )
     delivery_next_step = fields.Text(
         string="Next step", compute="_compute_delivery_tracking", help="The next steps of the last progress update."
     )
@@ -73,10 +76,14 @@ class SaleOrder(models.Model):
             else:
                 order.delivery_stage = "accepted" if order.accepted_date else "in_delivery"
 
-    @api.depends("delivery_project_id.last_update_id.next_steps", "delivery_exception_ids.state")
+    @api.depends(
+        "order_line.product_id", "delivery_project_id.last_update_id.next_steps", "delivery_exception_ids.state"
+    )
     def _compute_delivery_tracking(self):
         states = dict(self.env["sale.delivery.exception"]._fields["state"]._description_selection(self.env))
         for order in self:
+            lines = order.order_line.filtered(lambda line: not line.display_type)
+            order.delivery_products = ", ".join(dict.fromkeys(lines.product_id.mapped("display_name"))) or False
             update = order.delivery_project_id.last_update_id
             order.delivery_next_step = html2plaintext(update.next_steps or "").strip() or False
             handled = order.delivery_exception_ids.filtered(lambda exception: exception.state in ("open", "notified"))

@@ -10,6 +10,7 @@ from .test_delivery_exception import ExceptionCase
 LIST_FIELDS = [
     "name",
     "partner_id",
+    "delivery_products",
     "commitment_date",
     "delivery_progress",
     "delivery_update_status",
@@ -39,6 +40,7 @@ class TestOrderProgressTracking(ExceptionCase):
         self.assertEqual(order.delivery_progress, 55)
         self.assertEqual(order.delivery_update_status, "at_risk")
         self.assertEqual(order.delivery_next_step, "下周安装调试")
+        self.assertEqual(order.delivery_products, self.product.display_name)
         open_one = self._exception(order, solution="第二供应商先发一半")
         resolved = self._exception(order, name="图纸变更", cause_type="requirement_change", solution="已按新图纸")
         resolved._mark_notified("phone", self.buyer)
