@@ -49,6 +49,7 @@ from . import (
     res_config_settings,
     res_partner,
     res_partner_industry,
+    res_partner_relationship,
     res_users,
     sale_acceptance,
     sale_contract_clause_type,
