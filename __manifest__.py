@@ -65,6 +65,7 @@
         "views/sale_acceptance_views.xml",
         "views/helpdesk_ticket_views.xml",
         "views/sale_satisfaction_followup_views.xml",
+        "reports/helpdesk_aftersales_report_views.xml",
         "views/crm_lead_followup_views.xml",
         "views/crm_lead_followup_sheet_views.xml",
         "views/crm_sales_target_views.xml",

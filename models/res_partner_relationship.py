@@ -32,6 +32,10 @@ class ResPartner(models.Model):
         string="Relationship contact planned for", readonly=True, copy=False,
         help="The last quarter whose contact with the decision makers was planned.",
     )
+    success_case = fields.Boolean(
+        string="Success case", tracking=True, help="The customer shares the results of our work (成功案例)."
+    )
+    success_case_note = fields.Text(string="Success case note", help="What the customer achieved with us, for references.")
     relationship_contact_overdue = fields.Boolean(
         string="Relationship contact overdue",
         compute="_compute_relationship_contact_overdue",

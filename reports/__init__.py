@@ -1,1 +1,1 @@
-from . import crm_sales_analysis
+from . import crm_sales_analysis, helpdesk_aftersales_report

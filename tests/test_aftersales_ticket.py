@@ -175,6 +175,56 @@ class TestAftersalesTicket(TicketCase):
 
 
 @tagged("post_install", "-at_install")
+class TestAftersalesReports(TicketCase):
+    def test_sla_report_matches_hand_counts(self):
+        met = self._ticket(when=datetime.now() - timedelta(minutes=5), service_type="consultation")
+        met.with_user(self.support).action_mark_responded()
+        met.with_user(self.support).stage_id = self.done
+        met.with_user(self.support)._record_followup_visit("2", "响应慢")
+        late = self._ticket(service_type="fault")  # November 6th: both deadlines passed, nothing done
+        late_answered = self._ticket(service_type="fault")
+        late_answered.with_user(self.support).action_mark_responded()
+        self.env.flush_all()
+        Report = self.env["helpdesk.aftersales.report"].with_user(self.support)
+        tickets = (met | late | late_answered).ids
+        [row] = Report._read_group(
+            [("ticket_id", "in", tickets)],
+            [],
+            ["tickets:sum", "response_in_sla:avg", "resolution_in_sla:avg", "satisfaction:avg", "low_satisfaction:sum"],
+        )
+        # responses: 1 met of 3; resolutions: 1 met of 3 (the two late ones breached); one visit scored 2
+        self.assertEqual(row[0], 3)
+        self.assertAlmostEqual(row[1], 100 / 3, places=4)
+        self.assertAlmostEqual(row[2], 100 / 3, places=4)
+        self.assertEqual((row[3], row[4]), (2.0, 1))
+        by_type = dict(
+            Report._read_group([("ticket_id", "in", tickets)], ["service_type"], ["response_in_sla:avg"])
+        )
+        self.assertEqual(by_type, {"consultation": 100.0, "fault": 0.0})
+        other = new_test_user(self.env, login="csp_support_other", groups="helpdesk_mgmt.group_helpdesk_user_own")
+        self.assertFalse(
+            self.env["helpdesk.aftersales.report"].with_user(other).search([("ticket_id", "in", tickets)]),
+            "Another supporter sees only his own records.",
+        )
+
+    def test_service_record_pdf(self):
+        ticket = self._ticket(when=datetime.now() - timedelta(hours=1), handling="<p>远程排查，重启服务</p>", result="恢复正常")
+        ticket.with_user(self.support).stage_id = self.done
+        ticket.with_user(self.support)._record_followup_visit("5", "很满意")
+        html = (
+            self.env["ir.actions.report"]
+            ._render_qweb_html("crm_sales_process.helpdesk_ticket_service_record_report", ticket.ids)[0]
+            .decode()
+        )
+        for text in (ticket.number, "主轴高速运转时有异响", "远程排查，重启服务", "恢复正常", "很满意", "Support Wu"):
+            self.assertIn(text, html)
+
+    def test_success_case_flag(self):
+        self.customer.write({"success_case": True, "success_case_note": "产线效率提升 25%"})
+        self.assertIn(self.customer, self.env["res.partner"].search([("success_case", "=", True)]))
+
+
+@tagged("post_install", "-at_install")
 class TestAftersalesTicketRpc(RpcAttackCase, TicketCase):
     def test_salesman_cannot_forge_response_resolution_or_satisfaction(self):
         self.rep.groups_id |= self.env.ref("helpdesk_mgmt.group_helpdesk_user")
