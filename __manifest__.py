@@ -111,6 +111,7 @@
         "demo/crm_lead_followup_demo.xml",
         "demo/crm_sales_target_demo.xml",
         "demo/sale_delivery_demo.xml",
+        "demo/helpdesk_aftersales_demo.xml",
     ],
     "assets": {
         "web.assets_backend": [

@@ -108,3 +108,65 @@ class CrmSalesProcessDemo(models.AbstractModel):
         if sign:
             acceptance._sign(acceptance.customer_signer_id.name, self._signature_png(), on_site_user=owner)
         return acceptance
+
+    @api.model
+    def _service_record(self, values, hours_ago, outcome=None):
+        """A service record reported ``hours_ago``; ``outcome``: answered ``respond_after_minutes`` and resolved
+        ``resolve_after_hours`` later (or not), with its follow-up ``visit`` (score, remark) when given."""
+        outcome = outcome or {}
+        respond_after_minutes = outcome.get("respond_after_minutes")
+        resolve_after_hours = outcome.get("resolve_after_hours")
+        visit = outcome.get("visit")
+        now = fields.Datetime.now()
+        reported = now - timedelta(hours=hours_ago)
+        Ticket = self.env["helpdesk.ticket"].with_context(lang=self._demo_lang(), mail_create_nolog=True)
+        ticket = Ticket.create(values)
+        self.env.flush_all()
+        self.env.cr.execute(
+            SQL("UPDATE helpdesk_ticket SET create_date = %(at)s WHERE id = %(id)s", at=reported, id=ticket.id)
+        )
+        ticket.invalidate_recordset(["create_date"])
+        self.env.add_to_compute(ticket._fields["response_deadline"], ticket)
+        self.env.add_to_compute(ticket._fields["resolution_deadline"], ticket)
+        ticket.flush_recordset()
+        updates = {}
+        if respond_after_minutes is not None:
+            updates["responded_at"] = reported + timedelta(minutes=respond_after_minutes)
+        if resolve_after_hours is not None:
+            ticket.with_user(ticket.user_id).write(
+                {"stage_id": self.env.ref("helpdesk_mgmt.helpdesk_ticket_stage_done").id}
+            )
+            updates["resolved_at"] = reported + timedelta(hours=resolve_after_hours)
+        if updates:
+            ticket._process().write(updates)
+        if visit:
+            ticket.with_user(ticket.user_id)._record_followup_visit(*visit)
+        return ticket
+
+    @api.model
+    def _answer_satisfaction(self, order_id, months, score, remark):
+        """The customer answered the ``months`` survey of an order, sent ``months`` months after an acceptance
+        dated back so far (the demo's acceptance happened days ago)."""
+        followup = self.env["sale.satisfaction.followup"].search([("order_id", "=", order_id), ("months", "=", months)])
+        followup.action_send_now()
+        answer = followup.user_input_id.sudo()
+        question = self.env.ref("crm_sales_process.survey_customer_satisfaction_overall")
+        answer._save_lines(question, self.env.ref(f"crm_sales_process.survey_customer_satisfaction_overall_{score}").id)
+        if remark:
+            answer._save_lines(self.env.ref("crm_sales_process.survey_customer_satisfaction_improve"), remark)
+        answer._mark_done()
+        return followup
+
+    @api.model
+    def _relationship_overdue(self, partner_id):
+        """The customer's quarterly contact planned and now past due (planned weeks ago)."""
+        self.env["res.partner"]._cron_plan_relationship_contacts()
+        activity_type = self.env.ref("crm_sales_process.mail_activity_type_relationship_contact")
+        activities = self.env["mail.activity"].search(
+            [
+                ("res_model", "=", "res.partner"),
+                ("res_id", "=", partner_id),
+                ("activity_type_id", "=", activity_type.id),
+            ]
+        )
+        activities.write({"date_deadline": fields.Date.context_today(self) - timedelta(days=5)})

@@ -2,7 +2,7 @@
 and the order, with a service type, a response deadline (15 minutes) and a resolution deadline
 (48 hours, 2 hours on site when urgent) counted on the support team's working calendar, breach
 flags, a single escalation per breach to the after-sales manager, a follow-up visit due 3 days
-after resolution and the customer's satisfaction (1–5).
+after resolution and the customer's satisfaction (1 to 5).
 
 Why not ``helpdesk_mgmt_sla``: its SLAs are whole hours and are checked when a ticket changes
 stage; the response here is due in minutes and runs out while nobody touches the ticket.
@@ -32,8 +32,13 @@ SERVICE_TYPES = [
     ("complaint", "Complaint"),
 ]
 SLA_RESULTS = [("met", "Within SLA"), ("breached", "Breached")]
-SATISFACTION = [("1", "1 - Very dissatisfied"), ("2", "2 - Dissatisfied"), ("3", "3 - Neutral"),
-                ("4", "4 - Satisfied"), ("5", "5 - Very satisfied")]
+SATISFACTION = [
+    ("1", "1 - Very dissatisfied"),
+    ("2", "2 - Dissatisfied"),
+    ("3", "3 - Neutral"),
+    ("4", "4 - Satisfied"),
+    ("5", "5 - Very satisfied"),
+]
 FOLLOWUP_VISIT_DAYS = 3
 
 
@@ -94,8 +99,7 @@ class HelpdeskTicketTeam(models.Model):
     resource_calendar_id = fields.Many2one(
         "resource.calendar",
         string="Support hours",
-        help="The working calendar the response and resolution deadlines are counted on (the company's when "
-        "empty).",
+        help="The working calendar the response and resolution deadlines are counted on (the company's when empty).",
     )
 
 
@@ -144,13 +148,15 @@ class HelpdeskTicket(ProcessGuard, models.Model):
         SLA_RESULTS, string="Resolution SLA", compute="_compute_sla", store=True, index="btree_not_null"
     )
     response_breached = fields.Boolean(
+        string="Response overdue",
         compute="_compute_breached", search="_search_response_breached", help="Not answered in time."
     )
     resolution_breached = fields.Boolean(
+        string="Resolution overdue",
         compute="_compute_breached", search="_search_resolution_breached", help="Not resolved in time."
     )
-    response_escalated_at = fields.Datetime(readonly=True, copy=False)
-    resolution_escalated_at = fields.Datetime(readonly=True, copy=False)
+    response_escalated_at = fields.Datetime(string="Response escalated on", readonly=True, copy=False)
+    resolution_escalated_at = fields.Datetime(string="Resolution escalated on", readonly=True, copy=False)
     followup_due_date = fields.Date(
         string="Follow-up visit due",
         compute="_compute_followup_due_date",
@@ -284,13 +290,13 @@ class HelpdeskTicket(ProcessGuard, models.Model):
 
     def _sync_sale_orders(self):
         """The customer order is among the ticket's sales orders (helpdesk_mgmt_sale's smart buttons)."""
-        for ticket in self.filtered(lambda ticket: ticket.sale_order_id and ticket.sale_order_id not in ticket.sale_order_ids):
+        for ticket in self.filtered(
+            lambda ticket: ticket.sale_order_id and ticket.sale_order_id not in ticket.sale_order_ids
+        ):
             ticket.sale_order_ids = [(4, ticket.sale_order_id.id)]
 
     def _mark_responded(self):
-        self.filtered(lambda ticket: not ticket.responded_at)._process().write(
-            {"responded_at": fields.Datetime.now()}
-        )
+        self.filtered(lambda ticket: not ticket.responded_at)._process().write({"responded_at": fields.Datetime.now()})
 
     def action_mark_responded(self):
         """Responded to the customer outside Odoo (a call): recorded now."""

@@ -29,13 +29,17 @@ class ResPartner(models.Model):
     _process_fields = ("relationship_quarter",)
 
     relationship_quarter = fields.Char(
-        string="Relationship contact planned for", readonly=True, copy=False,
+        string="Relationship contact planned for",
+        readonly=True,
+        copy=False,
         help="The last quarter whose contact with the decision makers was planned.",
     )
     success_case = fields.Boolean(
         string="Success case", tracking=True, help="The customer shares the results of our work (成功案例)."
     )
-    success_case_note = fields.Text(string="Success case note", help="What the customer achieved with us, for references.")
+    success_case_note = fields.Text(
+        string="Success case note", help="What the customer achieved with us, for references."
+    )
     relationship_contact_overdue = fields.Boolean(
         string="Relationship contact overdue",
         compute="_compute_relationship_contact_overdue",
@@ -73,8 +77,10 @@ class ResPartner(models.Model):
         today = fields.Date.context_today(self)
         label, start = quarter_of(today)
         since = fields.Datetime.now() - relativedelta(months=ACTIVE_MONTHS)
-        rows = self.env["sale.order"].sudo()._read_group(
-            [("state", "=", "sale"), ("date_order", ">=", since)], ["partner_id"], ["user_id:array_agg"]
+        rows = (
+            self.env["sale.order"]
+            .sudo()
+            ._read_group([("state", "=", "sale"), ("date_order", ">=", since)], ["partner_id"], ["user_id:array_agg"])
         )
         salespeople = {}
         for partner, user_ids in rows:
@@ -95,8 +101,11 @@ class ResPartner(models.Model):
                 (
                     customer,
                     owner,
-                    env._("%(quarter)s: contact the decision makers of %(customer)s", quarter=label,
-                          customer=customer.name),
+                    env._(
+                        "%(quarter)s: contact the decision makers of %(customer)s",
+                        quarter=label,
+                        customer=customer.name,
+                    ),
                     env._(
                         "Talk with %(people)s about how their business goes, what they plan and how we can help.",
                         people=", ".join(makers.mapped("name")) or customer.name,

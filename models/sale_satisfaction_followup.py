@@ -1,5 +1,5 @@
 """Satisfaction follow-ups (客户满意度调研): one, three and six months after the customer accepted
-the delivery, he receives a satisfaction survey (Odoo ``survey``); his answer's score (1–5) is
+the delivery, he receives a satisfaction survey (Odoo ``survey``); his answer's score (1 to 5) is
 stored against the order, and a low score opens a recovery activity for the after-sales manager
 and flags the customer.
 
@@ -32,8 +32,7 @@ class ResCompany(models.Model):
     satisfaction_survey_id = fields.Many2one(
         "survey.survey",
         string="Satisfaction survey",
-        help="Sent to customers 1, 3 and 6 months after they accepted a delivery (the default 1–5 survey when "
-        "empty).",
+        help="Sent to customers 1, 3 and 6 months after they accepted a delivery (the default 1 to 5 survey when empty).",
     )
     satisfaction_low_score = fields.Integer(
         string="Low satisfaction score",
@@ -76,8 +75,9 @@ class SaleSatisfactionFollowup(ProcessGuard, models.Model):
         "recovery_activity_id",
     )
 
-    order_id = fields.Many2one("sale.order", string="Contract order", required=True, readonly=True, index=True,
-                               ondelete="cascade")
+    order_id = fields.Many2one(
+        "sale.order", string="Contract order", required=True, readonly=True, index=True, ondelete="cascade"
+    )
     acceptance_id = fields.Many2one("sale.acceptance", readonly=True, ondelete="set null")
     partner_id = fields.Many2one(related="order_id.partner_id", string="Customer", store=True, index=True)
     commercial_partner_id = fields.Many2one(
@@ -92,7 +92,7 @@ class SaleSatisfactionFollowup(ProcessGuard, models.Model):
     company_id = fields.Many2one(related="order_id.company_id", store=True, index=True)
     user_id = fields.Many2one(related="order_id.aftersales_user_id", string="After-sales owner", store=True)
     months = fields.Integer(string="Months after acceptance", readonly=True)
-    planned_date = fields.Date(readonly=True, index=True)
+    planned_date = fields.Date(string="Planned date", readonly=True, index=True)
     state = fields.Selection(STATES, default="planned", required=True, readonly=True, tracking=True, index=True)
     survey_id = fields.Many2one("survey.survey", string="Survey", required=True)
     user_input_id = fields.Many2one("survey.user_input", string="Answer", readonly=True, ondelete="set null")
@@ -100,9 +100,8 @@ class SaleSatisfactionFollowup(ProcessGuard, models.Model):
     reminded_at = fields.Datetime(string="Reminded on", readonly=True)
     answered_at = fields.Datetime(string="Answered on", readonly=True)
     score = fields.Integer(readonly=True, aggregator="avg", help="The customer's overall satisfaction, 1 to 5.")
-    low_score = fields.Boolean(readonly=True, index=True)
-    recovery_activity_id = fields.Many2one("mail.activity", string="Recovery to-do", readonly=True,
-                                           ondelete="set null")
+    low_score = fields.Boolean(string="Low score", readonly=True, index=True)
+    recovery_activity_id = fields.Many2one("mail.activity", string="Recovery to-do", readonly=True, ondelete="set null")
 
     _sql_constraints = [
         ("order_months_unique", "UNIQUE(order_id, months)", "An order has one follow-up per month offset."),
@@ -143,9 +142,7 @@ class SaleSatisfactionFollowup(ProcessGuard, models.Model):
         template = self.env.ref("crm_sales_process.mail_template_satisfaction_survey")
         for followup in self:
             if not followup.user_input_id:
-                answer = followup.survey_id.sudo()._create_answer(
-                    partner=followup.contact_id, check_attempts=False
-                )
+                answer = followup.survey_id.sudo()._create_answer(partner=followup.contact_id, check_attempts=False)
                 followup._process().write({"user_input_id": answer.id})
             template.with_context(survey_reminder=reminder).send_mail(
                 followup.id, email_layout_xmlid="mail.mail_notification_light"
@@ -212,7 +209,8 @@ class SaleSatisfactionFollowup(ProcessGuard, models.Model):
                 "mail.mail_activity_data_todo",
                 date_deadline=fields.Date.context_today(self.with_context(tz=manager.tz)) + timedelta(days=1),
                 summary=env._(
-                    "Low satisfaction: %(customer)s scored %(score)s", customer=self.commercial_partner_id.name,
+                    "Low satisfaction: %(customer)s scored %(score)s",
+                    customer=self.commercial_partner_id.name,
                     score=self.score,
                 ),
                 note=env._(
@@ -233,8 +231,10 @@ class SurveyUserInput(models.Model):
 
     def _mark_done(self):
         res = super()._mark_done()
-        followups = self.env["sale.satisfaction.followup"].sudo().search(
-            [("user_input_id", "in", self.ids), ("state", "=", "sent")]
+        followups = (
+            self.env["sale.satisfaction.followup"]
+            .sudo()
+            .search([("user_input_id", "in", self.ids), ("state", "=", "sent")])
         )
         for followup in followups:
             followup._record_answer(followup.user_input_id)

@@ -1,5 +1,3 @@
-
-
 from dateutil.relativedelta import relativedelta
 
 from odoo import fields
