@@ -79,6 +79,9 @@ DATA_FIELDS = {
     "res.groups": ("name", "comment"),
     "res.partner.industry": ("name", "full_name"),
     "sale.contract.clause.type": ("name", "default_text"),
+    "survey.question": ("title",),
+    "survey.question.answer": ("value",),
+    "survey.survey": ("title", "description"),
     "tier.definition": ("name",),
 }
 NO_USER_TEXT = {"ir.rule", "ir.sequence", "res.users"}
