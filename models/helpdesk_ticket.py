@@ -131,8 +131,8 @@ class HelpdeskTicket(ProcessGuard, models.Model):
         tracking=True,
         help="An urgent problem is solved on site within the company's urgent resolution time (2 hours).",
     )
-    handling = fields.Html(string="Handling", help="What was done to solve the problem.")
-    result = fields.Text(string="Result", help="The outcome for the customer.")
+    handling = fields.Html(help="What was done to solve the problem.")
+    result = fields.Text(help="The outcome for the customer.")
     response_deadline = fields.Datetime(
         string="Respond by", compute="_compute_deadlines", store=True, index="btree_not_null"
     )
@@ -149,11 +149,15 @@ class HelpdeskTicket(ProcessGuard, models.Model):
     )
     response_breached = fields.Boolean(
         string="Response overdue",
-        compute="_compute_breached", search="_search_response_breached", help="Not answered in time."
+        compute="_compute_breached",
+        search="_search_response_breached",
+        help="Not answered in time.",
     )
     resolution_breached = fields.Boolean(
         string="Resolution overdue",
-        compute="_compute_breached", search="_search_resolution_breached", help="Not resolved in time."
+        compute="_compute_breached",
+        search="_search_resolution_breached",
+        help="Not resolved in time.",
     )
     response_escalated_at = fields.Datetime(string="Response escalated on", readonly=True, copy=False)
     resolution_escalated_at = fields.Datetime(string="Resolution escalated on", readonly=True, copy=False)

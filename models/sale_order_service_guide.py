@@ -38,8 +38,9 @@ class SaleOrder(models.Model):
             )
 
     def _contract_hand_over(self):
-        super()._contract_hand_over()
+        res = super()._contract_hand_over()
         self._aftersales_hand_over()
+        return res
 
     def _aftersales_hand_over(self):
         """The customer's after-sales owner (the order's, else the company's after-sales manager, else the

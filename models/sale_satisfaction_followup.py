@@ -32,7 +32,8 @@ class ResCompany(models.Model):
     satisfaction_survey_id = fields.Many2one(
         "survey.survey",
         string="Satisfaction survey",
-        help="Sent to customers 1, 3 and 6 months after they accepted a delivery (the default 1 to 5 survey when empty).",
+        help="Sent to customers 1, 3 and 6 months after they accepted a delivery (the default 1 to 5 survey "
+        "when empty).",
     )
     satisfaction_low_score = fields.Integer(
         string="Low satisfaction score",
@@ -94,7 +95,7 @@ class SaleSatisfactionFollowup(ProcessGuard, models.Model):
     months = fields.Integer(string="Months after acceptance", readonly=True)
     planned_date = fields.Date(string="Planned date", readonly=True, index=True)
     state = fields.Selection(STATES, default="planned", required=True, readonly=True, tracking=True, index=True)
-    survey_id = fields.Many2one("survey.survey", string="Survey", required=True)
+    survey_id = fields.Many2one("survey.survey", required=True)
     user_input_id = fields.Many2one("survey.user_input", string="Answer", readonly=True, ondelete="set null")
     sent_at = fields.Datetime(string="Sent on", readonly=True)
     reminded_at = fields.Datetime(string="Reminded on", readonly=True)
@@ -267,6 +268,7 @@ class SaleAcceptance(models.Model):
     _inherit = "sale.acceptance"
 
     def _on_signed(self, author=None):
-        super()._on_signed(author=author)
+        res = super()._on_signed(author=author)
         if self.result == "pass":
             self.env["sale.satisfaction.followup"]._plan_for_acceptance(self)
+        return res

@@ -18,7 +18,7 @@ class HelpdeskAftersalesReport(models.Model):
     ticket_id = fields.Many2one("helpdesk.ticket", string="Service record", readonly=True)
     date = fields.Datetime(string="Reported on", readonly=True)
     company_id = fields.Many2one("res.company", readonly=True)
-    team_id = fields.Many2one("helpdesk.ticket.team", string="Team", readonly=True)
+    team_id = fields.Many2one("helpdesk.ticket.team", readonly=True)
     user_id = fields.Many2one("res.users", string="Owner", readonly=True)
     partner_id = fields.Many2one("res.partner", string="Customer", readonly=True)
     service_type = fields.Selection(SERVICE_TYPES, readonly=True)
