@@ -36,10 +36,10 @@ ROOT = Path(__file__).resolve().parent.parent
 MODULE = "crm_sales_process"
 PO_FILES = ("i18n/zh_CN.po", "i18n_extra/zh_CN.po")
 EXTRA = "i18n_extra/zh_CN.po"
-OCA_MODULES = ("base_tier_validation", "sale_tier_validation")
+OCA_MODULES = ("base_tier_validation", "sale_tier_validation", "helpdesk_mgmt", "helpdesk_mgmt_sale")
 
 # Latin tokens a Chinese UI keeps as they are.
-ALLOWED = {"A", "B", "C", "SPIN", "PDF", "CNY", "IP", "ID", "SHA-256"}
+ALLOWED = {"A", "B", "C", "SPIN", "PDF", "CNY", "IP", "ID", "SHA-256", "Odoo", "Wi-Fi"}
 CODE = re.compile(r"^[A-Z0-9]+(?:[-/][A-Z0-9]+)+$")  # M-HU-001, TPJY/2026/0001
 CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff\u3000-\u303f\uff00-\uffef]")
 NOT_WORDS = re.compile(
@@ -52,6 +52,30 @@ LATIN_WORD = re.compile(r"[A-Za-z][A-Za-z0-9_.\-/]*")
 
 # Python strings of the OCA modules our code does not say, and why.
 PYTHON_NOT_OURS = {
+    "All": "sort and search labels of helpdesk_mgmt's portal list of tickets (/my/tickets), a page our screens "
+    "do not link to",
+    "Category": "sort and search labels of helpdesk_mgmt's portal list of tickets (/my/tickets), a page our screens "
+    "do not link to",
+    "Last Stage Update": "sort and search labels of helpdesk_mgmt's portal list of tickets (/my/tickets), a page our screens "
+    "do not link to",
+    "Newest": "sort and search labels of helpdesk_mgmt's portal list of tickets (/my/tickets), a page our screens "
+    "do not link to",
+    "None": "sort and search labels of helpdesk_mgmt's portal list of tickets (/my/tickets), a page our screens "
+    "do not link to",
+    "Search in All": "sort and search labels of helpdesk_mgmt's portal list of tickets (/my/tickets), a page our screens "
+    "do not link to",
+    "Search in Number": "sort and search labels of helpdesk_mgmt's portal list of tickets (/my/tickets), a page our screens "
+    "do not link to",
+    "Search in Title": "sort and search labels of helpdesk_mgmt's portal list of tickets (/my/tickets), a page our screens "
+    "do not link to",
+    "Title": "sort and search labels of helpdesk_mgmt's portal list of tickets (/my/tickets), a page our screens "
+    "do not link to",
+    "Customer": "label of a ticket's suggested email recipient in helpdesk_mgmt's chatter",
+    "Customer Email": "label of a ticket's suggested email recipient in helpdesk_mgmt's chatter",
+    "No Subject": "title of a ticket helpdesk_mgmt creates from an incoming email without subject",
+    "Open Tickets": "window title of helpdesk_mgmt's team dashboard buttons (the Helpdesk app)",
+    "Open Tickets without team": "window title of helpdesk_mgmt's team dashboard buttons (the Helpdesk app)",
+    "You need to set a valid duplicate!": "error of helpdesk_mgmt's duplicate-ticket wizard",
     "New Tier Validation": "default name of a new tier definition (administrators); "
     "base_tier_validation's own zh_CN.po translates it",
     "At least one of these fields must be checked! Write under Validation, Write after Validation": (
