@@ -51,25 +51,19 @@ NOT_WORDS = re.compile(
 LATIN_WORD = re.compile(r"[A-Za-z][A-Za-z0-9_.\-/]*")
 
 # Python strings of the OCA modules our code does not say, and why.
+PORTAL_TICKET_LIST = (
+    "sort and search labels of helpdesk_mgmt's portal list of tickets (/my/tickets), a page our screens do not link to"
+)
 PYTHON_NOT_OURS = {
-    "All": "sort and search labels of helpdesk_mgmt's portal list of tickets (/my/tickets), a page our screens "
-    "do not link to",
-    "Category": "sort and search labels of helpdesk_mgmt's portal list of tickets (/my/tickets), a page our screens "
-    "do not link to",
-    "Last Stage Update": "sort and search labels of helpdesk_mgmt's portal list of tickets (/my/tickets), a page our screens "
-    "do not link to",
-    "Newest": "sort and search labels of helpdesk_mgmt's portal list of tickets (/my/tickets), a page our screens "
-    "do not link to",
-    "None": "sort and search labels of helpdesk_mgmt's portal list of tickets (/my/tickets), a page our screens "
-    "do not link to",
-    "Search in All": "sort and search labels of helpdesk_mgmt's portal list of tickets (/my/tickets), a page our screens "
-    "do not link to",
-    "Search in Number": "sort and search labels of helpdesk_mgmt's portal list of tickets (/my/tickets), a page our screens "
-    "do not link to",
-    "Search in Title": "sort and search labels of helpdesk_mgmt's portal list of tickets (/my/tickets), a page our screens "
-    "do not link to",
-    "Title": "sort and search labels of helpdesk_mgmt's portal list of tickets (/my/tickets), a page our screens "
-    "do not link to",
+    "All": PORTAL_TICKET_LIST,
+    "Category": PORTAL_TICKET_LIST,
+    "Last Stage Update": PORTAL_TICKET_LIST,
+    "Newest": PORTAL_TICKET_LIST,
+    "None": PORTAL_TICKET_LIST,
+    "Search in All": PORTAL_TICKET_LIST,
+    "Search in Number": PORTAL_TICKET_LIST,
+    "Search in Title": PORTAL_TICKET_LIST,
+    "Title": PORTAL_TICKET_LIST,
     "Customer": "label of a ticket's suggested email recipient in helpdesk_mgmt's chatter",
     "Customer Email": "label of a ticket's suggested email recipient in helpdesk_mgmt's chatter",
     "No Subject": "title of a ticket helpdesk_mgmt creates from an incoming email without subject",
