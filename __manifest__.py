@@ -120,6 +120,8 @@
             "crm_sales_process/static/src/js/followup/*.xml",
             "crm_sales_process/static/src/js/dashboard/*.js",
             "crm_sales_process/static/src/js/dashboard/*.xml",
+            "crm_sales_process/static/src/js/countdown/*.js",
+            "crm_sales_process/static/src/js/countdown/*.xml",
             "crm_sales_process/static/src/scss/*.scss",
         ],
         "web.assets_tests": [

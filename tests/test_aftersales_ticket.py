@@ -2,7 +2,7 @@ from datetime import datetime, timedelta
 
 from odoo import Command, fields
 from odoo.exceptions import UserError, ValidationError
-from odoo.tests import new_test_user, tagged
+from odoo.tests import HttpCase, new_test_user, tagged
 
 from .common import RpcAttackCase
 from .test_contract import ContractCase
@@ -248,3 +248,21 @@ class TestAftersalesTicketRpc(RpcAttackCase, TicketCase):
         ticket.invalidate_recordset()
         self.assertFalse(ticket.responded_at or ticket.resolved_at or ticket.satisfaction)
         self.assertEqual(ticket.response_sla, False)
+
+
+@tagged("post_install", "-at_install")
+class TestCountdownTour(HttpCase, TicketCase):
+    def test_deadlines_count_down_on_the_ticket(self):
+        ticket = self._ticket(when=datetime.now())
+        self.env.flush_all()
+        # a response an hour late and a resolution due in five hours, whatever the time the suite runs
+        self.env.cr.execute(
+            "UPDATE helpdesk_ticket SET response_deadline = %s, resolution_deadline = %s WHERE id = %s",
+            (datetime.now() - timedelta(hours=1), datetime.now() + timedelta(hours=5), ticket.id),
+        )
+        self.support.password = "csp_support_password"
+        self.start_tour(
+            f"/odoo/action-helpdesk_mgmt.helpdesk_ticket_action/{ticket.id}",
+            "crm_sales_process_countdown_tour",
+            login="csp_support",
+        )
