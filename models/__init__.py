@@ -10,6 +10,7 @@ from . import (
     crm_customer_code_sequence,
     crm_grading_criterion,
     crm_grading_criterion_option,
+    crm_holiday_greeting,
     crm_lead_checklist_line,
     crm_lead_discovery,
     crm_lead_documents,

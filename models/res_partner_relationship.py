@@ -72,10 +72,9 @@ class ResPartner(models.Model):
         return domain if (operator == "=") == value else ["!", *domain]
 
     @api.model
-    def _cron_plan_relationship_contacts(self):
-        """Plan this quarter's contact of every active customer not planned yet. Returns the number planned."""
-        today = fields.Date.context_today(self)
-        label, start = quarter_of(today)
+    def _active_customers(self):
+        """{customer: owner} of the customers with a confirmed order in the last 12 months; the owner is
+        the customer's after-sales owner, else its salesperson, else the salesperson of an order."""
         since = fields.Datetime.now() - relativedelta(months=ACTIVE_MONTHS)
         rows = (
             self.env["sale.order"]
@@ -84,17 +83,28 @@ class ResPartner(models.Model):
         )
         salespeople = {}
         for partner, user_ids in rows:
-            salespeople.setdefault(partner.commercial_partner_id, [uid for uid in user_ids if uid])
-        customers = self.browse([customer.id for customer in salespeople]).filtered(
-            lambda customer: customer.relationship_quarter != label
-        )
-        activity_type = self.env.ref("crm_sales_process.mail_activity_type_relationship_contact")
+            salespeople.setdefault(partner.commercial_partner_id, []).extend(uid for uid in user_ids if uid)
         Users = self.env["res.users"].sudo()
+        owners = {}
+        for customer, user_ids in salespeople.items():
+            owner = customer.aftersales_user_id or customer.user_id or Users.browse(user_ids[:1])
+            if owner:
+                owners[customer] = owner
+        return owners
+
+    @api.model
+    def _cron_plan_relationship_contacts(self):
+        """Plan this quarter's contact of every active customer not planned yet. Returns the number planned."""
+        today = fields.Date.context_today(self)
+        label, start = quarter_of(today)
+        owners = {
+            customer: owner
+            for customer, owner in self._active_customers().items()
+            if customer.relationship_quarter != label
+        }
+        activity_type = self.env.ref("crm_sales_process.mail_activity_type_relationship_contact")
         reminders = []
-        for customer in customers:
-            owner = customer.aftersales_user_id or customer.user_id or Users.browse(salespeople[customer][:1])
-            if not owner:
-                continue
+        for customer, owner in owners.items():
             env = customer.with_context(lang=owner.lang).env
             makers = customer.child_ids.filtered(lambda contact: contact.decision_role == "decision_maker")
             reminders.append(
@@ -115,6 +125,6 @@ class ResPartner(models.Model):
         activities = self.env["mail.activity"]._create_reminders(activity_type, reminders)
         # due a month into the quarter, whatever the day the cron plans it
         activities.write({"date_deadline": max(start + relativedelta(days=DUE_DAYS), today)})
-        customers._process().sudo().write({"relationship_quarter": label})
+        self.browse([customer.id for customer in owners])._process().sudo().write({"relationship_quarter": label})
         _logger.info("Relationship contacts: %s customer(s) planned for %s", len(reminders), label)
         return len(reminders)

@@ -1,6 +1,7 @@
 from datetime import datetime
 
 from odoo import fields
+from odoo.exceptions import UserError
 from odoo.tests import tagged
 
 from .test_contract import ContractCase
@@ -40,3 +41,29 @@ class TestRelationshipContact(ContractCase):
             self.assertEqual(next_quarter.date_deadline, fields.Date.to_date("2027-01-31"))
             self.assertFalse(self.customer.relationship_contact_overdue)
         self.assertNotIn(self.stranger, Partner.search([("relationship_quarter", "!=", False)]), "Not a customer.")
+
+    def test_holiday_greetings_planned_once_days_before(self):
+        order = self._contract()
+        self._approve_all(order)
+        order.with_user(self.rep).write({"customer_signer_id": self.legal_rep.id})
+        self._sign_on_site(order)
+        Greeting = self.env["crm.holiday.greeting"]
+        spring = Greeting.create({"name": "春节", "date": "2027-02-06", "days_before": 3})
+        todo = self.env.ref("mail.mail_activity_data_todo")
+
+        def greetings():
+            return self.customer.activity_ids.filtered(
+                lambda activity: activity.activity_type_id == todo and "春节" in (activity.summary or "")
+            )
+
+        with self.frozen(datetime(2027, 2, 1, 2, 0)):
+            Greeting._cron_plan_greetings()
+            self.assertFalse(greetings(), "Not yet: 3 days before.")
+        with self.frozen(datetime(2027, 2, 3, 2, 0)):
+            self.assertGreaterEqual(Greeting._cron_plan_greetings(), 1)
+            self.assertEqual(greetings().date_deadline, fields.Date.to_date("2027-02-06"))
+            self.assertEqual(spring.planned_on, fields.Date.to_date("2027-02-03"))
+            self.assertEqual(Greeting._cron_plan_greetings(), 0, "Once.")
+        self.assertEqual(len(greetings()), 1)
+        with self.assertRaises(UserError):
+            spring.with_user(self.manager).write({"planned_on": False})
