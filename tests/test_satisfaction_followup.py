@@ -1,6 +1,6 @@
 from dateutil.relativedelta import relativedelta
 
-from odoo import fields
+from odoo import Command, fields
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import new_test_user, tagged
 
@@ -93,6 +93,25 @@ class TestSatisfactionFollowup(SatisfactionCase):
         self.assertTrue(followup.with_user(self.rep).read(["score"]), "The order's salesman sees it.")
         with self.assertRaises(AccessError):
             followup.with_user(self.rep_2).read(["score"])
+        other_company = self.env["res.company"].create({"name": "杭州分公司"})
+        outsider = new_test_user(
+            self.env,
+            login="csp_other_company_helpdesk",
+            groups="helpdesk_mgmt.group_helpdesk_manager,base.group_user",
+            company_id=other_company.id,
+            company_ids=[Command.set(other_company.ids)],
+        )
+        with self.assertRaises(AccessError):
+            followup.with_user(outsider).read(["score"])
+        ticket = self.env["helpdesk.ticket"].create(
+            {"name": "异响", "description": "<p>异响</p>", "partner_id": self.buyer.id}
+        )
+        self.env.flush_all()
+        self.assertTrue(self.env["helpdesk.aftersales.report"].search([("ticket_id", "=", ticket.id)]))
+        self.assertFalse(
+            self.env["helpdesk.aftersales.report"].with_user(outsider).search([("ticket_id", "=", ticket.id)]),
+            "Another company's after-sales manager does not see the figures.",
+        )
         with self.assertRaises(AccessError):
             followup.with_user(self.rep).write({"contact_id": self.legal_rep.id})
         with self.assertRaises(UserError):
