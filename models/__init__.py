@@ -17,6 +17,7 @@ from . import (
     crm_lead_first_contact,
     crm_lead_followup,
     crm_lead_followup_sheet,
+    crm_lead_funnel,
     crm_lead_grading_line,
     crm_lead_need,
     crm_lead_process_phase,

@@ -1,6 +1,7 @@
 from odoo import api, fields, models
 from odoo.tools import SQL
 
+from .crm_lead_funnel import PIPELINE_CTE, funnel_visits_update
 from .crm_lead_grading import GRADES
 
 
@@ -49,8 +50,9 @@ class CrmLeadStageHistory(models.Model):
         """Write history rows in one INSERT, whatever their number: every stage move of every
         lead writes one, so an import or a batch move must not pay an ORM create per row.
         ``rows``: dicts of the columns of a move (lead, stages, user, date, days, score, grade,
-        override/migration and reason); team and company are the leads'. Nothing computes
-        from history rows: the leads' ``stage_history_ids`` are only invalidated."""
+        override/migration and reason); team and company are the leads'. No ORM field computes
+        from history rows: the leads' ``stage_history_ids`` are only invalidated, and their
+        ``funnel_visits`` updated in the same statement."""
         if not rows:
             return
         leads = self.env["crm.lead"].browse(row["lead_id"] for row in rows)
@@ -84,11 +86,29 @@ class CrmLeadStageHistory(models.Model):
             )
         else:
             query = SQL("VALUES (%s)", SQL(", ").join(values))
+        # the same statement updates the stages the leads visited (crm_lead_funnel.py), ranked in the
+        # pipeline of the team the rows carry: their earlier moves (which the statement sees without
+        # the rows it inserts) and the new ones
         self.env.cr.execute(
             SQL(
-                "INSERT INTO crm_lead_stage_history (%s) %s",
+                f"""
+                WITH inserted AS (
+                    INSERT INTO crm_lead_stage_history (%s) %s
+                    RETURNING lead_id, team_id, stage_to_id
+                ),
+                {PIPELINE_CTE},
+                moves AS (
+                    SELECT lead_id, COALESCE(team_id, 0) AS team_key, stage_to_id FROM inserted
+                    UNION ALL
+                    SELECT history.lead_id, COALESCE(lead.team_id, 0), history.stage_to_id
+                      FROM (SELECT DISTINCT lead_id, team_id FROM inserted) lead
+                      JOIN crm_lead_stage_history history ON history.lead_id = lead.lead_id
+                )
+                %s
+                """,
                 SQL(", ").join(map(SQL.identifier, names)),
                 query,
+                funnel_visits_update(),
             )
         )
-        leads.invalidate_recordset(["stage_history_ids"], flush=False)
+        leads.invalidate_recordset(["stage_history_ids", "funnel_visits"], flush=False)

@@ -19,6 +19,7 @@ from markupsafe import Markup
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 from odoo.tools import SQL, date_utils, format_date, formatLang
+from odoo.tools.sql import create_index
 
 from .crm_process_guard import ProcessGuard
 
@@ -51,6 +52,17 @@ class CrmLead(models.Model):
 
     # the targets count the wins of a period by their closing date: an index on the closed leads
     date_closed = fields.Datetime(index="btree_not_null")
+
+    def init(self):
+        super().init()
+        # whether a customer was won before a period (new customers): its contacts' closed leads by date
+        create_index(
+            self.env.cr,
+            "crm_lead_partner_id_date_closed_index",
+            self._table,
+            ["partner_id", "date_closed"],
+            where="date_closed IS NOT NULL",
+        )
 
 
 class CrmSalesTarget(ProcessGuard, models.Model):
@@ -405,7 +417,8 @@ class CrmSalesTarget(ProcessGuard, models.Model):
         """Per target: leads created, opportunities won and their revenue in the period, among the
         leads of its company, team or rep whose customer is in its industry and region. Each count
         reads only its period's leads (by the creation date's index, the closing date's); the
-        contacts of the industry and region are listed once per target that filters on them."""
+        contacts of the industry and region are listed once per target that filters on them; a
+        target counts only what its metric needs (the leads created, or those won)."""
         scoped = """
             lead.company_id = target.company_id
             AND (target.team_id IS NULL OR lead.team_id = target.team_id)
@@ -430,51 +443,61 @@ class CrmSalesTarget(ProcessGuard, models.Model):
              CROSS JOIN LATERAL (
                     SELECT COUNT(*) AS count
                       FROM crm_lead lead
-                     WHERE lead.create_date >= target.date_from AND lead.create_date < target.date_to AND {scoped}
+                     WHERE target.idx = ANY(%(created)s)
+                       AND lead.create_date >= target.date_from AND lead.create_date < target.date_to AND {scoped}
              ) created
              CROSS JOIN LATERAL (
                     SELECT COUNT(*) AS count, SUM(lead.expected_revenue) AS revenue
                       FROM crm_lead lead
                       JOIN crm_stage stage ON stage.id = lead.stage_id AND stage.is_won
-                     WHERE lead.active AND lead.date_closed >= target.date_from AND lead.date_closed < target.date_to
+                     WHERE target.idx != ALL(%(created)s)
+                       AND lead.active AND lead.date_closed >= target.date_from AND lead.date_closed < target.date_to
                        AND {scoped}
              ) won
             """,
             targets=self._targets_table(rows),
+            created=[index for index, target in rows if target.metric == "new_leads"],
         )
 
     @api.model
     def _new_customers_query(self, rows):
         """Per target: the customers whose first won opportunity ever in the company was won in the
-        period and is in the target's scope, industry and region."""
+        period and is in the target's scope, industry and region. Reads the opportunities won in the
+        period (by the closing date's index), and for each of their customers whether one was won
+        before (by the customer's contacts and their leads), not every opportunity ever won."""
         return SQL(
             """
-            WITH first_won AS (
-                SELECT DISTINCT ON (lead.company_id, contact.commercial_partner_id)
-                       lead.company_id, contact.commercial_partner_id AS customer_id, lead.team_id, lead.user_id,
-                       lead.date_closed
-                  FROM crm_lead lead
-                  JOIN crm_stage stage ON stage.id = lead.stage_id AND stage.is_won
-                  JOIN res_partner contact ON contact.id = lead.partner_id
-                 WHERE lead.active AND lead.company_id IN %(companies)s
-                 ORDER BY lead.company_id, contact.commercial_partner_id, lead.date_closed NULLS LAST, lead.id
-            )
-            SELECT target.idx, COUNT(won.customer_id)
+            SELECT target.idx, COUNT(first_won.customer_id)
               FROM %(targets)s
               LEFT JOIN LATERAL (
-                    SELECT first_won.customer_id
-                      FROM first_won
-                      JOIN res_partner customer ON customer.id = first_won.customer_id
-                     WHERE first_won.company_id = target.company_id
-                       AND first_won.date_closed >= target.date_from AND first_won.date_closed < target.date_to
-                       AND (target.team_id IS NULL OR first_won.team_id = target.team_id)
-                       AND (target.user_id IS NULL OR first_won.user_id = target.user_id)
+                    SELECT won.customer_id
+                      FROM (
+                            SELECT DISTINCT ON (contact.commercial_partner_id)
+                                   contact.commercial_partner_id AS customer_id, lead.team_id, lead.user_id
+                              FROM crm_lead lead
+                              JOIN crm_stage stage ON stage.id = lead.stage_id AND stage.is_won
+                              JOIN res_partner contact ON contact.id = lead.partner_id
+                             WHERE lead.active AND lead.company_id = target.company_id
+                               AND lead.date_closed >= target.date_from AND lead.date_closed < target.date_to
+                             ORDER BY contact.commercial_partner_id, lead.date_closed, lead.id
+                      ) won
+                      JOIN res_partner customer ON customer.id = won.customer_id
+                     WHERE (target.team_id IS NULL OR won.team_id = target.team_id)
+                       AND (target.user_id IS NULL OR won.user_id = target.user_id)
                        AND (target.industry_id IS NULL OR customer.industry_id = target.industry_id)
                        AND (target.region_id IS NULL OR customer.region_id = target.region_id)
-              ) won ON TRUE
+                       AND NOT EXISTS (
+                            SELECT 1
+                              FROM res_partner contact
+                              JOIN crm_lead earlier ON earlier.partner_id = contact.id
+                              JOIN crm_stage stage ON stage.id = earlier.stage_id AND stage.is_won
+                             WHERE contact.commercial_partner_id = won.customer_id
+                               AND earlier.active AND earlier.company_id = target.company_id
+                               AND earlier.date_closed < target.date_from
+                       )
+              ) first_won ON TRUE
              GROUP BY target.idx
             """,
-            companies=tuple({target.company_id.id for _index, target in rows}),
             targets=self._targets_table(rows),
         )
 

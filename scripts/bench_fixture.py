@@ -466,6 +466,10 @@ def seed_history(env, first_id, users, stages):
             "leads": SCALE_LEADS,
         },
     )
+    if "funnel_visits" in env["crm.lead"]._fields:
+        # what the recording of moves keeps on the leads (the stages each one was in), read from those rows
+        log("reading the stages each lead was in from that history…")
+        env["crm.lead"]._funnel_refresh_all()
     env.cr.commit()
 
 

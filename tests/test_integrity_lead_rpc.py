@@ -146,6 +146,16 @@ class TestLeadIntegrityOverRpc(StandardPipeline, RpcAttackCase):
         self.refused(self.call("crm.lead", "write", lead.ids, {"checklist_progress": 100}))
         self.assertEqual(self._reread(lead).checklist_progress, progress)
 
+    def test_funnel_visits_cannot_be_written(self):
+        """The stages a lead was in are the stage history's: no client writes them."""
+        lead = self._create_lead()
+        self.assertEqual(lead.funnel_visits, "1")
+        self.refused(self.call("crm.lead", "write", lead.ids, {"funnel_visits": "11111"}))
+        count = self.env["crm.lead"].search_count([])
+        self.refused(self.call("crm.lead", "create", [{"name": "伪造漏斗", "funnel_visits": "111"}]))
+        self.assertEqual(self.env["crm.lead"].search_count([]), count)
+        self.assertEqual(self._reread(lead).funnel_visits, "1")
+
     def test_points_cannot_be_written_on_a_grading_line(self):
         lead = self._create_lead(answers=self.all_levels("low"))
         line = lead.grading_line_ids.filtered(lambda line: line.criterion_id == self.criteria["urgency"])

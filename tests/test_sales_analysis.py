@@ -1,4 +1,5 @@
 from datetime import datetime, timedelta
+from unittest.mock import patch
 
 from odoo import fields
 from odoo.tests import tagged
@@ -80,6 +81,117 @@ class TestSalesAnalysis(CrmSalesProcessCase):
         self.assertEqual(funnel[self.s2], (3, 2, 66.7, 50.0))
         self.assertEqual(funnel[self.s3], (2, 2, 0, 0))
         self.assertNotIn(self.s4, funnel, "Nobody got to S4.")
+
+    def test_lead_keeps_the_stages_it_was_in(self):
+        """What the funnel reads: one character per stage of the lead's pipeline, kept by the moves,
+        read again when the lead changes team (by hand or with its salesperson) or the stages change."""
+        lead = self._lead("Visits")
+        self.assertEqual(lead.funnel_visits, "1")
+        self._moves(lead, self.s3, self.s1)
+        self.assertEqual(lead.funnel_visits, "101", "S1, S3, and back: S2 skipped.")
+
+        # another team's pipeline has its own stage between S1 and S2
+        north = self.env["crm.team"].create({"name": "North", "company_id": self.company.id})
+        self.env["crm.stage"].create(
+            {"name": "North: site survey", "team_id": north.id, "sequence": self.s1.sequence}
+        )
+        ranks = self.env["crm.stage"]._pipeline_ranks()
+        north_pipeline = [stage for team, stage, _rank in ranks if team == north.id]
+        self.assertEqual(north_pipeline.index(self.s3.id), 3, "S1, (S1's sequence: by name) North, S2, S3")
+        lead.team_id = north
+        self.assertEqual(lead.funnel_visits, "1001")
+        # a salesperson of another team brings the lead into that team's pipeline
+        self.team.member_ids = self.rep_2
+        lead.user_id = self.rep_2
+        self.assertEqual(lead.team_id, self.team)
+        self.assertEqual(lead.funnel_visits, "101")
+
+        # the stages of the pipeline change: S3 before S2, then S3 archived
+        sequence_2, sequence_3 = self.s2.sequence, self.s3.sequence
+        self.s3.sequence = sequence_2 - 1
+        self.assertEqual(lead.funnel_visits, "11", "S1, S3 (now second)")
+        self.s3.sequence = sequence_3
+        self.assertEqual(lead.funnel_visits, "101")
+        self.s3.active = False
+        self.assertEqual(lead.funnel_visits, "1")
+
+    def test_funnel_groupings_count_the_leads_first(self):
+        """Grouped by stage and the leads' dimensions, the funnel counts the leads, then their
+        stages: the same figures, in the same order, as its rows per lead and stage, which it
+        does not read."""
+        won, lost, skipping, back, theirs, overridden = (
+            self._lead(name, user=self.rep_2 if name == "Theirs" else None)
+            for name in ("Won", "Lost", "Skipping", "Back", "Theirs", "Overridden")
+        )
+        self._lead("Untouched")
+        self._moves(won, self.s2, self.s3, self.s4)
+        self._moves(lost, self.s2)
+        self._moves(skipping, self.s3)
+        self._moves(back, self.s2, self.s3, self.s1)
+        self._moves(theirs, self.s2, self.s4)
+        self._moves(overridden, self.s3, override=True)
+        self._close(won, True, datetime(2026, 9, 1), datetime(2026, 10, 15))
+        self._close(lost, False, datetime(2026, 10, 1), datetime(2026, 10, 20))
+        aggregates = [
+            "__count", "leads_in_order:sum", "leads_any:sum", "next_in_order:sum", "next_any:sum",
+            "conversion_in_order:avg", "conversion_any:avg",
+        ]  # fmt: skip
+        mine = [("team_id", "=", self.team.id)]
+        groupings = [
+            (mine, ["stage_id"]),
+            (mine, []),
+            (mine, ["user_id", "stage_id"]),
+            (mine, ["stage_id", "outcome", "moved_by"]),
+            (mine, ["date:month", "stage_id", "grade"]),
+            ([*mine, ("stage_id", "=", self.s2.id)], ["user_id"]),
+            ([*mine, ("stage_id", "not in", [self.s1.id]), ("outcome", "!=", "won")], ["stage_id"]),
+            ([*mine, "|", ("moved_by", "=", "override"), ("user_id", "=", self.rep_2.id)], ["stage_id"]),
+        ]
+        Funnel = self.env["crm.sales.funnel.report"]
+
+        def figures(rows):
+            return [
+                tuple(
+                    (value._name, value.ids) if hasattr(value, "_name")
+                    else round(float(value), 6) if isinstance(value, float) or type(value).__name__ == "Decimal"
+                    else value
+                    for value in row
+                )
+                for row in rows
+            ]  # fmt: skip
+
+        def no_rows(_self):
+            raise AssertionError("The grouping read the rows per lead and stage.")
+
+        for user in (self.manager, self.rep):
+            for domain, groupby in groupings:
+                with self.subTest(user=user.login, domain=domain, groupby=groupby):
+                    report = Funnel.with_user(user)
+                    per_row = report.with_context(crm_sales_funnel_per_row=True)
+                    expected = figures(per_row._read_group(domain, groupby, aggregates))
+                    self.assertTrue(expected)
+                    # as the pivot asks (ordered: many2one groups in their model's order)
+                    pivot = per_row.read_group(domain, aggregates[1:3], groupby, lazy=False)
+                    with patch.object(type(Funnel), "_table_query", property(no_rows)):
+                        self.assertEqual(figures(report._read_group(domain, groupby, aggregates)), expected)
+                        self.assertEqual(report.read_group(domain, aggregates[1:3], groupby, lazy=False), pivot)
+        # the hand counts of the salesman's own figures (his 6 leads: Theirs is not his)
+        by_stage = {
+            stage: rest for stage, *rest in Funnel.with_user(self.rep)._read_group(mine, ["stage_id"], aggregates[1:3])
+        }
+        self.assertEqual(by_stage[self.s1], [6, 6])
+        self.assertEqual(by_stage[self.s2], [5, 3], "Won, Lost, Back were in S2; Skipping, Overridden got further.")
+        self.assertEqual(by_stage[self.s3], [4, 4], "Won, Skipping, Back, Overridden")
+        self.assertEqual(by_stage[self.s4], [1, 1], "Won")
+
+        # a constant number of queries, whatever the number of leads
+        def pivot():
+            Funnel.with_user(self.manager).read_group(mine, aggregates[1:], ["stage_id"], lazy=False)
+
+        few = self.count_queries(pivot)
+        for index in range(10):
+            self._moves(self._lead(f"More {index}"), self.s2, self.s3)
+        self.assertEqual(self.count_queries(pivot), few)
 
     def test_funnel_follows_the_rules_of_the_leads(self):
         mine, theirs = self._lead("Mine"), self._lead("Theirs", user=self.rep_2)
