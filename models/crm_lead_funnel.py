@@ -1,15 +1,14 @@
-"""The stages of its pipeline each lead was in, kept for the stage funnel.
+"""The stages each lead was in, kept for the stage funnel.
 
-The funnel (``crm.sales.funnel.report``) counts a lead in every stage up to the furthest it
-reached, and in each stage it really was in. Read from the stage history at every report,
-that is a scan of every move ever recorded (a million rows at 100,000 leads); the lead keeps
-it instead in ``funnel_visits``: one character per stage of its pipeline, in the pipeline's
-order, ``1`` for a stage the lead was in, ``0`` for one it skipped, up to the furthest stage it
-reached (``"1101"``: in the first, second and fourth stage, never in the third).
+The funnel (``crm.sales.funnel.report``) counts a lead in every stage of its pipeline up to the
+furthest it reached, and in each stage it really was in. Read from the stage history at every
+report, that is a scan of every move ever recorded (a million rows at 100,000 leads); the lead
+keeps instead the stages it was in, ``funnel_visits``: their ids, sorted, comma-separated
+(``"5,6,8"``), whatever its pipeline. Where each stage ranks (the lead's team, the order of the
+stages, archived ones) is read when the funnel is, so a new team, a reordered or archived stage
+changes nothing stored.
 
-Kept in SQL, in the statement that records the moves (``crm.lead.stage.history._record``), and
-read again from the history when what it is relative to changes: a lead's sales team (its
-pipeline), or the stages of a pipeline (added, reordered, archived, moved to another team).
+Kept in SQL, by the statement that records the moves (``crm.lead.stage.history._record``).
 """
 
 from odoo import api, fields, models
@@ -32,30 +31,27 @@ PIPELINE_CTE = """
 
 
 def funnel_visits_update():
-    """The UPDATE of ``crm_lead.funnel_visits`` from ``moves``, a CTE named ``moves`` (lead_id,
-    team_key, stage_to_id: every stage move of the leads to refresh, and the team whose
-    pipeline ranks them) the caller defines before it: ``WITH <pipeline>, moves AS (...) <this>``.
-    A lead whose moves reach no stage of its pipeline gets NULL; rows already right are left
-    alone (a refresh of every lead rewrites only those that changed)."""
+    """The UPDATE of ``crm_lead.funnel_visits`` from ``visits``, a CTE the caller defines before it
+    (``WITH visits AS (...) <this>``): rows (lead_id, stage_id), each a stage a lead was in,
+    duplicates allowed. A lead's value becomes the sorted set of its stages; rows already right
+    are left alone."""
     return SQL(
         """
         UPDATE crm_lead lead
-           SET funnel_visits = visited.visits
+           SET funnel_visits = visited.stages
           FROM (
-                SELECT leads.lead_id,
-                       (SELECT string_agg(CASE WHEN rank = ANY(reached.ranks) THEN '1' ELSE '0' END, '' ORDER BY rank)
-                          FROM generate_series(1, reached.furthest) AS rank) AS visits
-                  FROM (SELECT DISTINCT lead_id FROM moves) leads
-                  LEFT JOIN (
-                        SELECT moves.lead_id, max(pipeline.rank) AS furthest, array_agg(DISTINCT pipeline.rank) AS ranks
-                          FROM moves
-                          JOIN pipeline ON pipeline.team_key = moves.team_key AND pipeline.stage_id = moves.stage_to_id
-                         GROUP BY moves.lead_id
-                  ) reached ON reached.lead_id = leads.lead_id
+                SELECT lead_id, string_agg(stage_id::text, ',' ORDER BY stage_id) AS stages
+                  FROM (SELECT DISTINCT lead_id, stage_id FROM visits) visit
+                 GROUP BY lead_id
           ) visited
-         WHERE lead.id = visited.lead_id AND lead.funnel_visits IS DISTINCT FROM visited.visits
+         WHERE lead.id = visited.lead_id AND lead.funnel_visits IS DISTINCT FROM visited.stages
         """
     )
+
+
+def funnel_stage_ids(visits):
+    """The stage ids a ``funnel_visits`` value holds."""
+    return {int(stage_id) for stage_id in visits.split(",")} if visits else set()
 
 
 class CrmLead(models.Model):
@@ -66,96 +62,18 @@ class CrmLead(models.Model):
         string="Funnel stages visited",
         readonly=True,
         copy=False,
-        help="One character per stage of the lead's pipeline, in order, up to the furthest stage it reached: "
-        "1 for a stage the lead was in, 0 for a stage it skipped. Kept by the stage history for the funnel.",
+        help="The stages the lead was in (their ids), kept by the stage history for the stage funnel.",
     )
-
-    def write(self, vals):
-        if "team_id" not in vals and "user_id" not in vals:
-            return super().write(vals)
-        # the team follows the salesperson (computed): compare it before and after
-        teams = {lead.id: lead.team_id.id for lead in self}
-        res = super().write(vals)
-        self.filtered(lambda lead: lead.team_id.id != teams[lead.id])._funnel_refresh()
-        return res
-
-    def _funnel_refresh(self):
-        """Read the visited stages of these leads again from their stage history, ranked in their
-        team's pipeline."""
-        if self:
-            self._funnel_refresh_query(SQL("WHERE history.lead_id = ANY(%s)", list(self.ids)))
 
     @api.model
     def _funnel_refresh_all(self):
-        """Every lead's visited stages, read again: the stages of a pipeline changed."""
-        self._funnel_refresh_query(SQL())
-
-    @api.model
-    def _funnel_refresh_query(self, where):
-        self.flush_model(["team_id"])
+        """Every lead's stages read again from the whole stage history (after moves written
+        without ``_record``, e.g. a data migration)."""
         self.env["crm.lead.stage.history"].flush_model(["lead_id", "stage_to_id"])
-        self.env["crm.stage"].flush_model(["sequence", "name", "team_id", "active"])
         self.env.cr.execute(
             SQL(
-                f"""
-                WITH {PIPELINE_CTE},
-                moves AS (
-                    SELECT history.lead_id, COALESCE(lead.team_id, 0) AS team_key, history.stage_to_id
-                      FROM crm_lead_stage_history history
-                      JOIN crm_lead lead ON lead.id = history.lead_id
-                     %s
-                )
-                %s
-                """,
-                where,
+                "WITH visits AS (SELECT lead_id, stage_to_id AS stage_id FROM crm_lead_stage_history) %s",
                 funnel_visits_update(),
             )
         )
         self.invalidate_model(["funnel_visits"])
-
-
-class CrmStage(models.Model):
-    _inherit = "crm.stage"
-
-    @api.model
-    def _pipeline_ranks(self):
-        """Every pipeline's stages in order, as the funnel ranks them: what a stage change may move."""
-        self.flush_model(["sequence", "name", "team_id", "active"])
-        return self.env.execute_query(
-            SQL(f"WITH {PIPELINE_CTE} SELECT team_key, stage_id, rank FROM pipeline ORDER BY team_key, rank")
-        )
-
-    @api.model_create_multi
-    def create(self, vals_list):
-        before = self._pipeline_ranks()
-        stages = super().create(vals_list)
-        if self._pipeline_ranks() != before:
-            self.env["crm.lead"]._funnel_refresh_all()
-        return stages
-
-    def write(self, vals):
-        if not {"sequence", "name", "team_id", "active"} & set(vals):
-            return super().write(vals)
-        before = self._pipeline_ranks()
-        res = super().write(vals)
-        if self._pipeline_ranks() != before:
-            self.env["crm.lead"]._funnel_refresh_all()
-        return res
-
-    def unlink(self):
-        before = self._pipeline_ranks()
-        res = super().unlink()
-        if self._pipeline_ranks() != before:
-            self.env["crm.lead"]._funnel_refresh_all()
-        return res
-
-
-class CrmTeam(models.Model):
-    _inherit = "crm.team"
-
-    def unlink(self):
-        # their leads lose their team in SQL (ondelete set null): they move to the shared pipeline
-        leads = self.env["crm.lead"].with_context(active_test=False).search([("team_id", "in", self.ids)])
-        res = super().unlink()
-        leads._funnel_refresh()
-        return res

@@ -1,7 +1,7 @@
 from odoo import api, fields, models
 from odoo.tools import SQL
 
-from .crm_lead_funnel import PIPELINE_CTE, funnel_visits_update
+from .crm_lead_funnel import funnel_visits_update
 from .crm_lead_grading import GRADES
 
 
@@ -86,23 +86,20 @@ class CrmLeadStageHistory(models.Model):
             )
         else:
             query = SQL("VALUES (%s)", SQL(", ").join(values))
-        # the same statement updates the stages the leads visited (crm_lead_funnel.py), ranked in the
-        # pipeline of the team the rows carry: their earlier moves (which the statement sees without
-        # the rows it inserts) and the new ones
+        # the same statement adds the stages to those the leads were in (crm_lead_funnel.py)
         self.env.cr.execute(
             SQL(
-                f"""
+                """
                 WITH inserted AS (
                     INSERT INTO crm_lead_stage_history (%s) %s
-                    RETURNING lead_id, team_id, stage_to_id
+                    RETURNING lead_id, stage_to_id
                 ),
-                {PIPELINE_CTE},
-                moves AS (
-                    SELECT lead_id, COALESCE(team_id, 0) AS team_key, stage_to_id FROM inserted
+                visits AS (
+                    SELECT lead_id, stage_to_id AS stage_id FROM inserted
                     UNION ALL
-                    SELECT history.lead_id, COALESCE(lead.team_id, 0), history.stage_to_id
-                      FROM (SELECT DISTINCT lead_id, team_id FROM inserted) lead
-                      JOIN crm_lead_stage_history history ON history.lead_id = lead.lead_id
+                    SELECT known.id, visit::int
+                      FROM crm_lead known, unnest(string_to_array(known.funnel_visits, ',')) AS visit
+                     WHERE known.id IN (SELECT lead_id FROM inserted)
                 )
                 %s
                 """,

@@ -16,8 +16,9 @@ sees the rows of his own leads, a manager (or "all leads") those of his companie
   the first-contact SLA compliance, the grade mix, the follow-up frequency against the
   win rate, and leads moved with evidence against those moved by an override.
 
-The funnel reads the stages each lead visited from the lead (``funnel_visits``, kept by the stage
-history: see ``models/crm_lead_funnel.py``), not from the history itself. Grouped (pivot, graph,
+The funnel reads the stages each lead was in from the lead (``funnel_visits``, kept by the stage
+history: see ``models/crm_lead_funnel.py``), not from the history itself, and ranks them in the
+lead's pipeline as it is when read. Grouped (pivot, graph,
 dashboard), it counts the leads first and the stages after: the leads grouped by the dimensions
 asked for, their team and their visited stages, then each group counted in the stages of its
 pipeline (``_read_group``). A row per lead and stage is only built for the list.
@@ -35,7 +36,7 @@ from odoo import fields, models
 from odoo.osv import expression
 from odoo.tools import SQL
 
-from ..models.crm_lead_funnel import PIPELINE_CTE
+from ..models.crm_lead_funnel import PIPELINE_CTE, funnel_stage_ids
 from ..models.crm_lead_grading import GRADES
 
 FOLLOWUP_FREQUENCIES = [
@@ -111,6 +112,17 @@ class CrmSalesReportMixin(models.AbstractModel):
 
     _name = "crm.sales.report.mixin"
     _description = "Sales Analytics Dimensions"
+    # what the views read: pending changes of these fields are written before a report reads them
+    _depends = {
+        "crm.lead": [
+            "user_id", "team_id", "company_id", "grade", "source_id", "partner_id", "create_date", "active",
+            "probability", "date_closed", "funnel_visits", "followup_count", "first_contact_date",
+            "first_contact_deadline", "first_contact_late",
+        ],
+        "res.partner": ["commercial_partner_id", "industry_id", "region_id"],
+        "crm.lead.stage.history": ["lead_id", "is_override"],
+        "crm.stage": ["sequence", "name", "team_id", "active"],
+    }  # fmt: skip
 
     lead_id = fields.Many2one("crm.lead", readonly=True)
     user_id = fields.Many2one("res.users", string="Salesperson", readonly=True)
@@ -186,23 +198,32 @@ class CrmSalesFunnelReport(models.Model):
             WITH {PIPELINE_CTE}, {OVERRIDES_CTE},
             pipeline_size AS (
                 SELECT team_key, max(rank) AS size FROM pipeline GROUP BY team_key
+            ),
+            -- per lead, once: the ranks in its pipeline of the stages it was in, and the furthest
+            reached AS (
+                SELECT l.id AS lead_id, max(p.rank) AS furthest, array_agg(p.rank) AS ranks
+                  FROM crm_lead l
+                 CROSS JOIN LATERAL unnest(string_to_array(l.funnel_visits, ',')::int[]) AS visit(stage_id)
+                  JOIN pipeline p ON p.team_key = COALESCE(l.team_id, 0) AND p.stage_id = visit.stage_id
+                 GROUP BY l.id
             )
             SELECT l.id::bigint * 1000 + p.rank AS id,
                    l.id AS lead_id, p.stage_id,
                    {LEAD_COLUMNS},
                    1 AS leads_in_order,
-                   (substr(l.funnel_visits, p.rank::int, 1) = '1')::int AS leads_any,
-                   (p.rank < length(l.funnel_visits))::int AS next_in_order,
-                   (substr(l.funnel_visits, p.rank::int, 2) = '11')::int AS next_any,
-                   CASE WHEN p.rank = ps.size THEN NULL WHEN p.rank < length(l.funnel_visits) THEN 100.0 ELSE 0.0 END
+                   (p.rank = ANY(r.ranks))::int AS leads_any,
+                   (p.rank < r.furthest)::int AS next_in_order,
+                   (p.rank = ANY(r.ranks) AND p.rank + 1 = ANY(r.ranks))::int AS next_any,
+                   CASE WHEN p.rank = ps.size THEN NULL WHEN p.rank < r.furthest THEN 100.0 ELSE 0.0 END
                        AS conversion_in_order,
-                   CASE WHEN p.rank = ps.size OR substr(l.funnel_visits, p.rank::int, 1) != '1' THEN NULL
-                        WHEN substr(l.funnel_visits, p.rank::int + 1, 1) = '1' THEN 100.0 ELSE 0.0 END AS conversion_any
-              FROM crm_lead l
+                   CASE WHEN p.rank = ps.size OR NOT p.rank = ANY(r.ranks) THEN NULL
+                        WHEN p.rank + 1 = ANY(r.ranks) THEN 100.0 ELSE 0.0 END AS conversion_any
+              FROM reached r
+              JOIN crm_lead l ON l.id = r.lead_id
               {LEAD_JOINS}
-              JOIN pipeline p ON p.team_key = COALESCE(l.team_id, 0) AND p.rank <= length(l.funnel_visits)
+              JOIN pipeline p ON p.team_key = COALESCE(l.team_id, 0) AND p.rank <= r.furthest
               JOIN pipeline_size ps ON ps.team_key = p.team_key
-             WHERE (l.active OR l.probability = 0) AND l.funnel_visits IS NOT NULL
+             WHERE l.active OR l.probability = 0
             """
         )
 
@@ -270,31 +291,32 @@ class CrmSalesFunnelReport(models.Model):
                 ",".join(dimensions) if ordered_by_name else None, terms, query
             )
         rows = self.env.execute_query(query.select(*terms.values(), team, visits, SQL("COUNT(*)")))
-        pipelines = defaultdict(list)
-        for team_key, stage_id, _rank in self.env.execute_query(
-            SQL(f"WITH {PIPELINE_CTE} SELECT team_key, stage_id, rank FROM pipeline ORDER BY team_key, rank")
-        ):
-            pipelines[team_key].append(stage_id)
+        pipelines = defaultdict(dict)  # {team key: {stage id: its rank}}
+        for team_key, stage_id, rank in self.env.execute_query(SQL(f"WITH {PIPELINE_CTE} SELECT * FROM pipeline")):
+            pipelines[team_key][stage_id] = rank
+        stages_by_rank = {team_key: {r: s for s, r in ranks.items()} for team_key, ranks in pipelines.items()}
 
         # each group of leads in the stages of its pipeline; a figure: [rows, in the stage, got
         # further, in the next stage too, converted in order / out of, converted any stage / out of]
         figures = {}
         for row in rows:
-            *keys, team_key, visited, count = row
-            pipeline = pipelines.get(team_key, ())
-            furthest = len(visited)
-            for rank, stage_id in enumerate(pipeline[:furthest], start=1):
+            *keys, team_key, visits, count = row
+            ranks = pipelines.get(team_key, {})
+            visited = {ranks[stage_id] for stage_id in funnel_stage_ids(visits) if stage_id in ranks}
+            furthest = max(visited, default=0)
+            for rank in range(1, furthest + 1):
+                stage_id = stages_by_rank[team_key][rank]
                 if stages is not None and stage_id not in stages:
                     continue
                 figure = figures.setdefault((tuple(keys), stage_id if by_stage else None), [0] * 8)
-                was_in = visited[rank - 1] == "1"
+                was_in = rank in visited
                 further = rank < furthest
-                next_in = further and visited[rank] == "1"
+                next_in = rank + 1 in visited
                 figure[0] += count
                 figure[1] += count * was_in
                 figure[2] += count * further
                 figure[3] += count * (was_in and next_in)
-                if rank < len(pipeline):
+                if rank < len(ranks):
                     figure[4] += count * further
                     figure[5] += count
                     if was_in:

@@ -149,12 +149,13 @@ class TestLeadIntegrityOverRpc(StandardPipeline, RpcAttackCase):
     def test_funnel_visits_cannot_be_written(self):
         """The stages a lead was in are the stage history's: no client writes them."""
         lead = self._create_lead()
-        self.assertEqual(lead.funnel_visits, "1")
-        self.refused(self.call("crm.lead", "write", lead.ids, {"funnel_visits": "11111"}))
+        visits = lead.funnel_visits
+        self.assertEqual(visits, str(lead.stage_id.id))
+        self.refused(self.call("crm.lead", "write", lead.ids, {"funnel_visits": f"{visits},1,2,3"}))
         count = self.env["crm.lead"].search_count([])
-        self.refused(self.call("crm.lead", "create", [{"name": "伪造漏斗", "funnel_visits": "111"}]))
+        self.refused(self.call("crm.lead", "create", [{"name": "伪造漏斗", "funnel_visits": "1,2,3"}]))
         self.assertEqual(self.env["crm.lead"].search_count([]), count)
-        self.assertEqual(self._reread(lead).funnel_visits, "1")
+        self.assertEqual(self._reread(lead).funnel_visits, visits)
 
     def test_points_cannot_be_written_on_a_grading_line(self):
         lead = self._create_lead(answers=self.all_levels("low"))

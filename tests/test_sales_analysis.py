@@ -82,38 +82,42 @@ class TestSalesAnalysis(CrmSalesProcessCase):
         self.assertEqual(funnel[self.s3], (2, 2, 0, 0))
         self.assertNotIn(self.s4, funnel, "Nobody got to S4.")
 
-    def test_lead_keeps_the_stages_it_was_in(self):
-        """What the funnel reads: one character per stage of the lead's pipeline, kept by the moves,
-        read again when the lead changes team (by hand or with its salesperson) or the stages change."""
+    def test_lead_keeps_the_stages_it_was_in_ranked_when_read(self):
+        """What the funnel reads: the stages the lead was in, kept by its moves; where they rank is
+        read with the funnel: the lead's team (set by hand or with its salesperson), the order of
+        the stages, the archived ones."""
         lead = self._lead("Visits")
-        self.assertEqual(lead.funnel_visits, "1")
+        self.assertEqual(lead.funnel_visits, str(self.s1.id))
         self._moves(lead, self.s3, self.s1)
-        self.assertEqual(lead.funnel_visits, "101", "S1, S3, and back: S2 skipped.")
+        self.assertEqual(lead.funnel_visits, ",".join(map(str, sorted([self.s1.id, self.s3.id]))))
 
+        def reached():
+            """{stage: (in order, any stage)} of the lead."""
+            return {
+                stage: tuple(values)
+                for stage, *values in self.env["crm.sales.funnel.report"]._read_group(
+                    [("lead_id", "=", lead.id)], ["stage_id"], ["leads_in_order:sum", "leads_any:sum"]
+                )
+            }
+
+        self.assertEqual(reached(), {self.s1: (1, 1), self.s2: (1, 0), self.s3: (1, 1)}, "S1, S3, and back")
         # another team's pipeline has its own stage between S1 and S2
         north = self.env["crm.team"].create({"name": "North", "company_id": self.company.id})
-        self.env["crm.stage"].create(
+        survey = self.env["crm.stage"].create(
             {"name": "North: site survey", "team_id": north.id, "sequence": self.s1.sequence}
         )
-        ranks = self.env["crm.stage"]._pipeline_ranks()
-        north_pipeline = [stage for team, stage, _rank in ranks if team == north.id]
-        self.assertEqual(north_pipeline.index(self.s3.id), 3, "S1, (S1's sequence: by name) North, S2, S3")
         lead.team_id = north
-        self.assertEqual(lead.funnel_visits, "1001")
+        self.assertEqual(reached(), {self.s1: (1, 1), survey: (1, 0), self.s2: (1, 0), self.s3: (1, 1)})
         # a salesperson of another team brings the lead into that team's pipeline
         self.team.member_ids = self.rep_2
         lead.user_id = self.rep_2
         self.assertEqual(lead.team_id, self.team)
-        self.assertEqual(lead.funnel_visits, "101")
-
+        self.assertEqual(reached(), {self.s1: (1, 1), self.s2: (1, 0), self.s3: (1, 1)})
         # the stages of the pipeline change: S3 before S2, then S3 archived
-        sequence_2, sequence_3 = self.s2.sequence, self.s3.sequence
-        self.s3.sequence = sequence_2 - 1
-        self.assertEqual(lead.funnel_visits, "11", "S1, S3 (now second)")
-        self.s3.sequence = sequence_3
-        self.assertEqual(lead.funnel_visits, "101")
+        self.s3.sequence = self.s2.sequence - 1
+        self.assertEqual(reached(), {self.s1: (1, 1), self.s3: (1, 1)})
         self.s3.active = False
-        self.assertEqual(lead.funnel_visits, "1")
+        self.assertEqual(reached(), {self.s1: (1, 1)})
 
     def test_funnel_groupings_count_the_leads_first(self):
         """Grouped by stage and the leads' dimensions, the funnel counts the leads, then their
