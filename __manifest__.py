@@ -2,7 +2,7 @@
     "name": "CRM Sales Process",
     "summary": "Standardized B2B sales process: lead grading, first-contact SLA, "
     "grade cadences, stage gates, signed minutes and approvals",
-    "version": "18.0.1.11.0",
+    "version": "18.0.1.12.0",
     "category": "Sales/CRM",
     "author": "crm_sales_process developers",
     "website": "https://github.com/crm-sales-process/crm_sales_process",

@@ -51,8 +51,9 @@ class CrmLeadStageHistory(models.Model):
         lead writes one, so an import or a batch move must not pay an ORM create per row.
         ``rows``: dicts of the columns of a move (lead, stages, user, date, days, score, grade,
         override/migration and reason); team and company are the leads'. No ORM field computes
-        from history rows: the leads' ``stage_history_ids`` are only invalidated, and their
-        ``funnel_visits`` updated in the same statement."""
+        from history rows: the leads' ``stage_history_ids`` are only invalidated; their
+        ``funnel_visits`` and the days in stage (``crm.sales.stage.duration``) are updated in the
+        same statement."""
         if not rows:
             return
         leads = self.env["crm.lead"].browse(row["lead_id"] for row in rows)
@@ -86,13 +87,22 @@ class CrmLeadStageHistory(models.Model):
             )
         else:
             query = SQL("VALUES (%s)", SQL(", ").join(values))
-        # the same statement adds the stages to those the leads were in (crm_lead_funnel.py)
+        # the same statement adds the stages to those the leads were in (crm_lead_funnel.py), and the
+        # moves to the days in stage of their month and dimensions (crm_sales_stage_duration.py): the
+        # salesperson of each lead, the month of each date in each company's time zone
+        Duration = self.env["crm.sales.stage.duration"]
+        owners = {lead.id: lead.user_id.id or None for lead in leads}
+        months = {
+            (lead.company_id.id or None, row["date"]): Duration._month_of(row["date"], lead.company_id)
+            for lead, row in zip(leads, rows, strict=True)
+        }
         self.env.cr.execute(
             SQL(
                 """
                 WITH inserted AS (
                     INSERT INTO crm_lead_stage_history (%s) %s
-                    RETURNING lead_id, stage_to_id
+                    RETURNING lead_id, stage_from_id, stage_to_id, date, days_in_stage, grade, is_override, team_id,
+                              company_id
                 ),
                 visits AS (
                     SELECT lead_id, stage_to_id AS stage_id FROM inserted
@@ -100,12 +110,37 @@ class CrmLeadStageHistory(models.Model):
                     SELECT known.id, visit::int
                       FROM crm_lead known, unnest(string_to_array(known.funnel_visits, ',')) AS visit
                      WHERE known.id IN (SELECT lead_id FROM inserted)
-                )
+                ),
+                owner AS (SELECT * FROM unnest(%s::int[], %s::int[]) AS owner(lead_id, user_id)),
+                period AS (
+                    SELECT * FROM unnest(%s::int[], %s::timestamp[], %s::date[]) AS period(company_id, date, month)
+                ),
+                durations AS (%s)
                 %s
                 """,
                 SQL(", ").join(map(SQL.identifier, names)),
                 query,
+                list(owners),
+                list(owners.values()),
+                [company_id for company_id, _date in months],
+                [date for _company_id, date in months],
+                list(months.values()),
+                Duration._upsert(
+                    SQL(
+                        """
+                        SELECT period.month, inserted.stage_from_id AS stage_id, inserted.team_id, owner.user_id,
+                               inserted.company_id, inserted.grade,
+                               CASE WHEN inserted.is_override THEN 'override' ELSE 'evidence' END AS moved_by,
+                               inserted.days_in_stage::float8 AS days
+                          FROM inserted
+                          JOIN owner ON owner.lead_id = inserted.lead_id
+                          JOIN period ON period.company_id IS NOT DISTINCT FROM inserted.company_id
+                                     AND period.date = inserted.date
+                        """
+                    )
+                ),
                 funnel_visits_update(),
             )
         )
         leads.invalidate_recordset(["stage_history_ids", "funnel_visits"], flush=False)
+        Duration.invalidate_model(flush=False)

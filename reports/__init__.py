@@ -1,1 +1,1 @@
-from . import crm_sales_analysis, helpdesk_aftersales_report
+from . import crm_sales_analysis, crm_sales_stage_duration, helpdesk_aftersales_report

@@ -227,7 +227,7 @@ class CrmSalesFunnelReport(models.Model):
             """
         )
 
-    def _read_group(self, domain, groupby=(), aggregates=(), having=(), offset=0, limit=None, order=None):
+    def _read_group(self, domain, groupby=(), aggregates=(), having=(), offset=0, limit=None, order=None):  # noqa: PLR0917
         """Groupings by the lead's dimensions and the stage, of the funnel's measures, count the
         leads first: one grouping of the leads (by those dimensions, their team and the stages
         they visited: a few hundred groups where there are 100,000 leads), then each group in the
@@ -243,7 +243,8 @@ class CrmSalesFunnelReport(models.Model):
     def _funnel_plan(self, domain, groupby, aggregates, having, order):
         """None when the grouping needs the rows per lead and stage; else the terms of the domain
         on the lead, and the stages the domain keeps (None: all of them)."""
-        if having or self.env.context.get("crm_sales_funnel_per_row") or not FUNNEL_AGGREGATES.issuperset(aggregates):
+        per_row = self.env.context.get("crm_sales_funnel_per_row")
+        if having or per_row or not FUNNEL_AGGREGATES.issuperset(aggregates):
             return None
         names = [spec.split(":")[0] for spec in groupby]
         if len(set(names)) != len(names) or not LEAD_DIMENSIONS.union(["stage_id"]).issuperset(names):
@@ -254,7 +255,9 @@ class CrmSalesFunnelReport(models.Model):
             return None
         lead_terms, stages = [], None
         for term in _conjuncts(expression.normalize_domain(domain)):
-            fields_used = {leaf[0].split(".")[0] for leaf in term if expression.is_leaf(leaf) and isinstance(leaf[0], str)}
+            fields_used = {
+                leaf[0].split(".")[0] for leaf in term if expression.is_leaf(leaf) and isinstance(leaf[0], str)
+            }
             if fields_used <= LEAD_DIMENSIONS:
                 lead_terms.append(term)
                 continue
@@ -274,76 +277,15 @@ class CrmSalesFunnelReport(models.Model):
     def _funnel_read_group(self, lead_terms, stages, groupby, aggregates, ordered_by_name):
         dimensions = [spec for spec in groupby if spec.split(":")[0] != "stage_id"]
         by_stage = len(dimensions) < len(groupby)
-        # the leads, grouped, under the funnel's own record rules (applied here as a domain)
-        analysis = self.env["crm.sales.lead.analysis"]
-        lead_domain = list(lead_terms)
-        if not self.env.su:
-            lead_domain.append(self.env["ir.rule"]._compute_domain(self._name, "read"))
-        query = analysis.sudo()._search(expression.AND(lead_domain))
-        team = SQL("COALESCE(%s, 0)", SQL.identifier(query.table, "team_id"))
-        visits = SQL.identifier(query.table, "funnel_visits")
-        query.add_where(SQL("%s IS NOT NULL", visits))
-        terms = {spec: analysis.sudo()._read_group_groupby(spec, query) for spec in dimensions}
-        query.groupby = SQL(", ").join([*terms.values(), team, visits])
-        if dimensions:
-            # as _read_group: an order asked (read_group's) sorts many2one groups as their model, none by id
-            query.order = analysis.sudo()._read_group_orderby(
-                ",".join(dimensions) if ordered_by_name else None, terms, query
-            )
-        rows = self.env.execute_query(query.select(*terms.values(), team, visits, SQL("COUNT(*)")))
-        pipelines = defaultdict(dict)  # {team key: {stage id: its rank}}
-        for team_key, stage_id, rank in self.env.execute_query(SQL(f"WITH {PIPELINE_CTE} SELECT * FROM pipeline")):
-            pipelines[team_key][stage_id] = rank
-        stages_by_rank = {team_key: {r: s for s, r in ranks.items()} for team_key, ranks in pipelines.items()}
-
-        # each group of leads in the stages of its pipeline; a figure: [rows, in the stage, got
-        # further, in the next stage too, converted in order / out of, converted any stage / out of]
-        figures = {}
-        for row in rows:
-            *keys, team_key, visits, count = row
-            ranks = pipelines.get(team_key, {})
-            visited = {ranks[stage_id] for stage_id in funnel_stage_ids(visits) if stage_id in ranks}
-            furthest = max(visited, default=0)
-            for rank in range(1, furthest + 1):
-                stage_id = stages_by_rank[team_key][rank]
-                if stages is not None and stage_id not in stages:
-                    continue
-                figure = figures.setdefault((tuple(keys), stage_id if by_stage else None), [0] * 8)
-                was_in = rank in visited
-                further = rank < furthest
-                next_in = rank + 1 in visited
-                figure[0] += count
-                figure[1] += count * was_in
-                figure[2] += count * further
-                figure[3] += count * (was_in and next_in)
-                if rank < len(ranks):
-                    figure[4] += count * further
-                    figure[5] += count
-                    if was_in:
-                        figure[6] += count * next_in
-                        figure[7] += count
+        rows = self._funnel_lead_groups(lead_terms, dimensions, ordered_by_name)
+        figures = self._funnel_figures(rows, stages, by_stage)
         if not figures and not groupby:
             return [tuple(self._read_group_empty_value(spec) for spec in aggregates)]
-
-        # in the order of the SQL grouping: the leads' dimensions as sorted above, the stages by
-        # their order, wherever the stage is in the grouping
-        position = {}
-        for row in rows:
-            position.setdefault(tuple(row[: len(dimensions)]), len(position))
         before_stage = next((i for i, spec in enumerate(groupby) if spec.split(":")[0] == "stage_id"), 0)
-        prefix_position = {}
-        for keys in position:
-            prefix_position.setdefault(keys[:before_stage], len(prefix_position))
-        stage_ids = sorted({stage_id for _keys, stage_id in figures if stage_id})
-        if ordered_by_name:
-            stage_ids = self.env["crm.stage"].sudo().with_context(active_test=False).search([("id", "in", stage_ids)]).ids
-        stage_order = {stage_id: index for index, stage_id in enumerate(stage_ids)}
-        ordered = sorted(
-            figures,
-            key=lambda key: (prefix_position[key[0][:before_stage]], stage_order.get(key[1], 0), position[key[0]]),
-        )
+        ordered = self._funnel_order(figures, rows, len(dimensions), before_stage, ordered_by_name)
 
         # the values as _read_group gives them: records for relational fields, False for NULL
+        analysis = self.env["crm.sales.lead.analysis"]
         columns = {
             spec: list(analysis._read_group_postprocess_groupby(spec, [keys[index] for keys, _stage in ordered]))
             for index, spec in enumerate(dimensions)
@@ -365,6 +307,74 @@ class CrmSalesFunnelReport(models.Model):
             }
             result.append((*(columns[spec][index] for spec in groupby), *(values[spec] for spec in aggregates)))
         return result
+
+    def _funnel_lead_groups(self, lead_terms, dimensions, ordered_by_name):
+        """The leads grouped by ``dimensions``, their team and the stages they were in, under the
+        funnel's own record rules (applied here as a domain): rows (*dimension values, team key,
+        stages, count), sorted by the dimensions as _read_group sorts them."""
+        analysis = self.env["crm.sales.lead.analysis"].sudo()
+        lead_domain = list(lead_terms)
+        if not self.env.su:
+            lead_domain.append(self.env["ir.rule"]._compute_domain(self._name, "read"))
+        query = analysis._search(expression.AND(lead_domain))
+        team = SQL("COALESCE(%s, 0)", SQL.identifier(query.table, "team_id"))
+        visits = SQL.identifier(query.table, "funnel_visits")
+        query.add_where(SQL("%s IS NOT NULL", visits))
+        terms = {spec: analysis._read_group_groupby(spec, query) for spec in dimensions}
+        query.groupby = SQL(", ").join([*terms.values(), team, visits])
+        if dimensions:
+            # as _read_group: an order asked (read_group's) sorts many2one groups as their model, none by id
+            query.order = analysis._read_group_orderby(",".join(dimensions) if ordered_by_name else None, terms, query)
+        return self.env.execute_query(query.select(*terms.values(), team, visits, SQL("COUNT(*)")))
+
+    def _funnel_figures(self, rows, stages, by_stage):
+        """Each group of leads counted in the stages of its pipeline: {(dimension values, stage id
+        or None): [rows, in the stage, got further, in the next stage too, converted in order,
+        out of, converted any stage, out of]}, the stages limited to ``stages`` (None: all)."""
+        pipelines = defaultdict(dict)  # {team key: {stage id: its rank}}
+        for team_key, stage_id, rank in self.env.execute_query(SQL(f"WITH {PIPELINE_CTE} SELECT * FROM pipeline")):
+            pipelines[team_key][stage_id] = rank
+        stages_by_rank = {team_key: {r: s for s, r in ranks.items()} for team_key, ranks in pipelines.items()}
+        figures = {}
+        for *keys, team_key, visits, count in rows:
+            ranks = pipelines.get(team_key, {})
+            visited = {ranks[stage_id] for stage_id in funnel_stage_ids(visits) if stage_id in ranks}
+            furthest = max(visited, default=0)
+            for rank in range(1, furthest + 1):
+                stage_id = stages_by_rank[team_key][rank]
+                if stages is not None and stage_id not in stages:
+                    continue
+                figure = figures.setdefault((tuple(keys), stage_id if by_stage else None), [0] * 8)
+                was_in, further, next_in = rank in visited, rank < furthest, rank + 1 in visited
+                figure[0] += count
+                figure[1] += count * was_in
+                figure[2] += count * further
+                figure[3] += count * (was_in and next_in)
+                if rank < len(ranks):  # the last stage converts to nothing
+                    figure[4] += count * further
+                    figure[5] += count
+                    figure[6] += count * (was_in and next_in)
+                    figure[7] += count * was_in
+        return figures
+
+    def _funnel_order(self, figures, rows, dimension_count, before_stage, ordered_by_name):
+        """The keys of ``figures`` in the order of the SQL grouping: the dimensions as the leads'
+        grouping sorted them, the stages in their order, wherever the stage is in the grouping."""
+        position = {}
+        for row in rows:
+            position.setdefault(tuple(row[:dimension_count]), len(position))
+        prefix_position = {}
+        for keys in position:
+            prefix_position.setdefault(keys[:before_stage], len(prefix_position))
+        stage_ids = sorted({stage_id for _keys, stage_id in figures if stage_id})
+        if ordered_by_name:
+            all_stages = self.env["crm.stage"].sudo().with_context(active_test=False)
+            stage_ids = all_stages.search([("id", "in", stage_ids)]).ids
+        stage_order = {stage_id: index for index, stage_id in enumerate(stage_ids)}
+        return sorted(
+            figures,
+            key=lambda key: (prefix_position[key[0][:before_stage]], stage_order.get(key[1], 0), position[key[0]]),
+        )
 
 
 class CrmSalesLeadAnalysis(models.Model):

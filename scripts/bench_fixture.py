@@ -470,6 +470,10 @@ def seed_history(env, first_id, users, stages):
         # what the recording of moves keeps on the leads (the stages each one was in), read from those rows
         log("reading the stages each lead was in from that history…")
         env["crm.lead"]._funnel_refresh_all()
+    if "crm.sales.stage.duration" in env:
+        # and the days in stage it adds up by month and dimension
+        log("adding up the days in stage of that history…")
+        env["crm.sales.stage.duration"]._rebuild()
     env.cr.commit()
 
 

@@ -7,8 +7,9 @@ moment of a shared machine slows both sides, not one. Every run is done as the b
 own transaction, timed until the work is flushed and the precommit hooks have run (what a request does
 before its COMMIT: core's chatter tracking is written there), then rolled back: the cached databases
 never change. The tables print the median (and the min) of every figure over all runs and the ratio
-addon / core. The addon's reports run as the bench sales manager, the sales analytics (stage funnel, sales
-analysis, follow-ups, sales targets) next to a plain read_group of the leads by stage, their baseline.
+addon / core. The addon's reports run as the bench sales manager, the sales analytics (stage funnel, days in
+stage, sales analysis, follow-ups, sales targets) next to a plain read_group of the leads by stage, their
+baseline.
 """
 
 import argparse
@@ -67,10 +68,11 @@ ANALYTICS_BASELINE = "leads_by_stage"
 ANALYTICS = [
     (ANALYTICS_BASELINE, "(a) leads by stage: crm.lead _read_group (baseline)", "leads"),
     ("funnel_pivot", "(b) Stage Funnel pivot by stage (4 measures)", "leads"),
-    ("analysis_frequency", "(c) Sales Analysis by follow-up frequency (win rate, follow-ups/week)", "leads"),
-    ("analysis_grade", "(d) Sales Analysis by grade (first contact on time, days to win)", "leads"),
-    ("followup_list", "(e) Follow-ups list (80 rows + count)", "followups"),
-    ("target_list", "(f) Sales Targets list (progress computed)", "targets"),
+    ("days_in_stage", "(c) Days in Stage pivot by stage (average days, moves)", "history"),
+    ("analysis_frequency", "(d) Sales Analysis by follow-up frequency (win rate, follow-ups/week)", "leads"),
+    ("analysis_grade", "(e) Sales Analysis by grade (first contact on time, days to win)", "leads"),
+    ("followup_list", "(f) Follow-ups list (80 rows + count)", "followups"),
+    ("target_list", "(g) Sales Targets list (progress computed)", "targets"),
 ]
 ANALYTICS_TARGET = 2.0
 
@@ -334,6 +336,12 @@ class Worker:
             )
             return len(groups)
 
+        def days_in_stage(env):
+            groups = env["crm.sales.stage.duration"].read_group(
+                [("stage_id.active", "=", True)], ["days_in_stage:avg", "moves:sum"], ["stage_id"], lazy=False
+            )
+            return len(groups)
+
         def analysis_frequency(env):
             groups = env["crm.sales.lead.analysis"].read_group(
                 [], ["win_rate:avg", "followups_per_week:avg"], ["followup_frequency"], lazy=False
@@ -355,6 +363,8 @@ class Worker:
             return len(page["records"])
 
         works = [leads_by_stage, funnel_pivot, analysis_frequency, analysis_grade, followup_list]
+        if "crm.sales.stage.duration" in env:
+            works.insert(2, days_in_stage)
         if targets:
             works.append(target_list)
         for work in works:

@@ -157,6 +157,18 @@ class TestLeadIntegrityOverRpc(StandardPipeline, RpcAttackCase):
         self.assertEqual(self.env["crm.lead"].search_count([]), count)
         self.assertEqual(self._reread(lead).funnel_visits, visits)
 
+    def test_days_in_stage_cannot_be_written(self):
+        """The days in stage are added up by the moves: no client creates or changes a row."""
+        Duration = self.env["crm.sales.stage.duration"]
+        count = Duration.search_count([])
+        self.refused(self.call("crm.sales.stage.duration", "create", [{"moves": 5, "days_total": 50.0}]))
+        self.assertEqual(Duration.search_count([]), count)
+        row = Duration.search([], limit=1)
+        self.assertTrue(row, "The demo's moves are added up.")
+        moves = row.moves
+        self.refused(self.call("crm.sales.stage.duration", "write", row.ids, {"moves": moves + 100}))
+        self.assertEqual(self._reread(row).moves, moves)
+
     def test_points_cannot_be_written_on_a_grading_line(self):
         lead = self._create_lead(answers=self.all_levels("low"))
         line = lead.grading_line_ids.filtered(lambda line: line.criterion_id == self.criteria["urgency"])

@@ -197,6 +197,106 @@ class TestSalesAnalysis(CrmSalesProcessCase):
             self._moves(self._lead(f"More {index}"), self.s2, self.s3)
         self.assertEqual(self.count_queries(pivot), few)
 
+    def _move(self, lead, stage_from, stage_to, days, date, *, override=False):
+        self.env["crm.lead.stage.history"]._record(
+            [
+                {
+                    "lead_id": lead.id,
+                    "stage_from_id": stage_from.id,
+                    "stage_to_id": stage_to.id,
+                    "user_id": self.rep.id,
+                    "date": date,
+                    "days_in_stage": days,
+                    "grading_score": 0,
+                    "grade": "b",
+                    "is_override": override,
+                    "is_migration": False,
+                    "override_reason": "客户要求" if override else False,
+                }
+            ]
+        )
+
+    def _days(self, user=None, groupby=("stage_id",), domain=()):
+        return {
+            tuple(key) if len(groupby) > 1 else key[0]: (round(days, 2), moves)
+            for *key, days, moves in self.env["crm.sales.stage.duration"]
+            .with_user(user or self.manager)
+            ._read_group([("team_id", "=", self.team.id), *domain], list(groupby), ["days_in_stage:avg", "moves:sum"])
+        }
+
+    def test_days_in_stage_add_up_the_moves(self):
+        """The moves out of each stage, added up by month and dimension as they are recorded: the
+        averages of the stage history's own moves, per move, in the company's month."""
+        self.company.partner_id.tz = "Asia/Shanghai"
+        mine, theirs = self._lead("Mine"), self._lead("Theirs", user=self.rep_2)
+        october = datetime(2026, 10, 20, 9, 0)
+        # 17:00 UTC on 31 October is 1 November in Shanghai
+        november = datetime(2026, 10, 31, 17, 0)
+        self._move(mine, self.s1, self.s2, 2.0, october)
+        self._move(mine, self.s2, self.s3, 4.0, november)
+        self._move(theirs, self.s1, self.s2, 6.0, october)
+        self._move(theirs, self.s2, self.s1, 1.0, november, override=True)
+        self._move(theirs, self.s1, self.s2, 3.0, november)
+        # a row of two moves: its average is over the moves
+        self._move(self._lead("Mine too"), self.s1, self.s2, 8.0, october)
+
+        self.assertEqual(self._days(), {self.s1: (4.75, 4), self.s2: (2.5, 2)})
+        history = self.env["crm.lead.stage.history"]._read_group(
+            [("team_id", "=", self.team.id), ("stage_from_id", "!=", False)], ["stage_from_id"], ["days_in_stage:avg"]
+        )
+        self.assertEqual({stage: round(days, 2) for stage, days in history}, {self.s1: 4.75, self.s2: 2.5})
+        by_month = {
+            (str(month), stage): values
+            for (month, stage), values in self._days(groupby=("month:month", "stage_id")).items()
+        }
+        self.assertEqual(
+            by_month,
+            {
+                ("2026-10-01", self.s1): (5.33, 3),
+                ("2026-11-01", self.s1): (3.0, 1),
+                ("2026-11-01", self.s2): (2.5, 2),
+            },
+        )
+        months = self.env["crm.sales.stage.duration"].search([("team_id", "=", self.team.id)]).mapped("month")
+        self.assertEqual(sorted({str(month) for month in months}), ["2026-10-01", "2026-11-01"])
+        self.assertEqual(self._days(domain=[("month", ">=", "2026-11-01")]), {self.s1: (3.0, 1), self.s2: (2.5, 2)})
+        self.assertEqual(self._days(groupby=("moved_by", "stage_id")), {
+            ("evidence", self.s1): (4.75, 4),
+            ("evidence", self.s2): (4.0, 1),
+            ("override", self.s2): (1.0, 1),
+        })  # fmt: skip
+        # a salesman sees the moves of his own leads; another company none
+        self.assertEqual(self._days(self.rep), {self.s1: (5.0, 2), self.s2: (4.0, 1)})
+        other_company = self.env["res.company"].create({"name": "Other Co"})
+        outsider = self.env["res.users"].create(
+            {
+                "name": "Outsider",
+                "login": "csp_days_outsider",
+                "company_id": other_company.id,
+                "company_ids": [(6, 0, other_company.ids)],
+                "groups_id": [(6, 0, [self.env.ref("sales_team.group_sale_manager").id])],
+            }
+        )
+        self.assertFalse(
+            self.env["crm.sales.stage.duration"].with_user(outsider).search([("team_id", "=", self.team.id)])
+        )
+
+        # added up again from the whole history, the same figures (the salesperson: the lead's today)
+        self.env["crm.sales.stage.duration"]._rebuild()
+        self.assertEqual(self._days(), {self.s1: (4.75, 4), self.s2: (2.5, 2)})
+        self.assertEqual(self._days(self.rep), {self.s1: (5.0, 2), self.s2: (4.0, 1)})
+
+        # a constant number of queries, whatever the number of moves
+        def pivot():
+            self.env["crm.sales.stage.duration"].with_user(self.manager).read_group(
+                [], ["days_in_stage:avg", "moves:sum"], ["stage_id"], lazy=False
+            )
+
+        few = self.count_queries(pivot)
+        for index in range(10):
+            self._move(self._lead(f"More {index}"), self.s1, self.s2, index, october)
+        self.assertEqual(self.count_queries(pivot), few)
+
     def test_funnel_follows_the_rules_of_the_leads(self):
         mine, theirs = self._lead("Mine"), self._lead("Theirs", user=self.rep_2)
         self._moves(mine, self.s2)

@@ -9,7 +9,7 @@ import { _t } from "@web/core/l10n/translation";
 import { registry } from "@web/core/registry";
 import { useService } from "@web/core/utils/hooks";
 import { View } from "@web/views/view";
-import { serializeDateTime } from "@web/core/l10n/dates";
+import { serializeDate, serializeDateTime } from "@web/core/l10n/dates";
 
 const { DateTime } = luxon;
 
@@ -54,11 +54,13 @@ export class SalesProcessDashboard extends Component {
             {
                 key: "days",
                 title: _t("Average days in stage"),
-                model: "crm.lead.stage.history",
+                model: "crm.sales.stage.duration",
                 measure: "days_in_stage",
-                groupBy: ["stage_from_id"],
-                action: "crm_sales_process.crm_lead_stage_history_action",
-                dateField: "date",
+                groupBy: ["stage_id"],
+                action: "crm_sales_process.crm_sales_stage_duration_action",
+                dateField: "month",
+                dateOnly: true,
+                baseDomain: [["stage_id.active", "=", true]],
             },
             {
                 key: "cycle",
@@ -117,7 +119,8 @@ export class SalesProcessDashboard extends Component {
 
     domain(graph) {
         const start = PERIODS[this.state.period]();
-        const period = start ? [[graph.dateField || "date", ">=", serializeDateTime(start)]] : [];
+        const bound = start && (graph.dateOnly ? serializeDate(start) : serializeDateTime(start));
+        const period = start ? [[graph.dateField || "date", ">=", bound]] : [];
         return [...(graph.baseDomain || []), ...period];
     }
 
