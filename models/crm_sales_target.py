@@ -54,7 +54,7 @@ class CrmLead(models.Model):
     date_closed = fields.Datetime(index="btree_not_null")
 
     def init(self):
-        super().init()
+        res = super().init()
         # whether a customer was won before a period (new customers): its contacts' closed leads by date
         create_index(
             self.env.cr,
@@ -63,6 +63,7 @@ class CrmLead(models.Model):
             ["partner_id", "date_closed"],
             where="date_closed IS NOT NULL",
         )
+        return res
 
 
 class CrmSalesTarget(ProcessGuard, models.Model):

@@ -33,7 +33,7 @@ class CrmSalesStageDuration(models.Model):
     _log_access = False
 
     month = fields.Date(readonly=True, index=True, help="The first day of the month of the moves.")
-    stage_id = fields.Many2one("crm.stage", string="Stage", readonly=True, help="The stage the leads left.")
+    stage_id = fields.Many2one("crm.stage", readonly=True, help="The stage the leads left.")
     team_id = fields.Many2one("crm.team", string="Sales Team", readonly=True)
     user_id = fields.Many2one(
         "res.users", string="Salesperson", readonly=True, help="The salesperson of the lead when it moved."
@@ -54,7 +54,7 @@ class CrmSalesStageDuration(models.Model):
     )
 
     def init(self):
-        super().init()
+        res = super().init()
         # one row per combination, an empty value like any other: what the moves' statement adds to
         self.env.cr.execute(
             SQL(
@@ -64,6 +64,7 @@ class CrmSalesStageDuration(models.Model):
                 SQL(", ").join(map(SQL.identifier, DIMENSIONS)),
             )
         )
+        return res
 
     def _read_group_select(self, aggregate_spec, query):
         # the average of a group is over its moves, not over its rows
