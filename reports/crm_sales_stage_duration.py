@@ -43,7 +43,7 @@ class CrmSalesStageDuration(models.Model):
     moved_by = fields.Selection(
         MOVES, string="Move", readonly=True, help="Whether the move passed the gate with its outputs or by an override."
     )
-    moves = fields.Integer(readonly=True, help="How many times leads left the stage.")
+    moves = fields.Integer(string="Moves out", readonly=True, help="How many times leads left the stage.")
     # floating point (no digits): added up at every move, averaged at every read
     days_total = fields.Float(string="Days in stage (total)", readonly=True)
     days_in_stage = fields.Float(
