@@ -8,8 +8,10 @@ override), the number of moves and their days added up. The statement that recor
 adds them here (``crm.lead.stage.history._record``); nothing else writes it. The average of a
 group is the days added up over the moves counted, as over the moves themselves.
 
-The month is the month of the move in the company's time zone; the salesperson is the lead's
-when it moved.
+The month is the month of the move in the company's time zone; the team and the salesperson are
+the lead's when it moved. A move stays counted when its lead is deleted later (merged into
+another, say): it happened. A rebuild from the history (``_rebuild``) knows only the leads that
+remain, with their team and salesperson of today.
 """
 
 import pytz
@@ -106,7 +108,8 @@ class CrmSalesStageDuration(models.Model):
     @api.model
     def _rebuild(self):
         """Every row again from the whole stage history (install, or moves written without
-        ``_record``); the salesperson is the lead's today, the history not saying who it was."""
+        ``_record``): the team and the salesperson are the lead's today, the history not saying
+        who they were at each move."""
         self.env["crm.lead.stage.history"].flush_model()
         self.env["crm.lead"].flush_model(["user_id"])
         companies = self.env["res.company"].sudo().search([])
