@@ -198,14 +198,6 @@ class CrmSalesFunnelReport(models.Model):
             WITH {PIPELINE_CTE}, {OVERRIDES_CTE},
             pipeline_size AS (
                 SELECT team_key, max(rank) AS size FROM pipeline GROUP BY team_key
-            ),
-            -- per lead, once: the ranks in its pipeline of the stages it was in, and the furthest
-            reached AS (
-                SELECT l.id AS lead_id, max(p.rank) AS furthest, array_agg(p.rank) AS ranks
-                  FROM crm_lead l
-                 CROSS JOIN LATERAL unnest(string_to_array(l.funnel_visits, ',')::int[]) AS visit(stage_id)
-                  JOIN pipeline p ON p.team_key = COALESCE(l.team_id, 0) AND p.stage_id = visit.stage_id
-                 GROUP BY l.id
             )
             SELECT l.id::bigint * 1000 + p.rank AS id,
                    l.id AS lead_id, p.stage_id,
@@ -218,12 +210,19 @@ class CrmSalesFunnelReport(models.Model):
                        AS conversion_in_order,
                    CASE WHEN p.rank = ps.size OR NOT p.rank = ANY(r.ranks) THEN NULL
                         WHEN p.rank + 1 = ANY(r.ranks) THEN 100.0 ELSE 0.0 END AS conversion_any
-              FROM reached r
-              JOIN crm_lead l ON l.id = r.lead_id
+              FROM crm_lead l
               {LEAD_JOINS}
+              -- per lead, as its rows are read (a page of the list reads a page of leads): the ranks
+              -- in its pipeline of the stages it was in, and the furthest
+             CROSS JOIN LATERAL (
+                    SELECT max(visited.rank) AS furthest, array_agg(visited.rank) AS ranks
+                      FROM unnest(string_to_array(l.funnel_visits, ',')::int[]) AS visit(stage_id)
+                      JOIN pipeline visited
+                        ON visited.team_key = COALESCE(l.team_id, 0) AND visited.stage_id = visit.stage_id
+             ) r
               JOIN pipeline p ON p.team_key = COALESCE(l.team_id, 0) AND p.rank <= r.furthest
               JOIN pipeline_size ps ON ps.team_key = p.team_key
-             WHERE l.active OR l.probability = 0
+             WHERE (l.active OR l.probability = 0) AND l.funnel_visits IS NOT NULL
             """
         )
 
